@@ -1,0 +1,341 @@
+/*
+ * dyad.h - the public interface of libdyad, a political event-data engine.
+ *
+ * This is the only installed header. Everything a front end needs is here:
+ * loading a knowledge base, coding stories into events, formatting events,
+ * and the store (ingest, query, export, serve).
+ *
+ * Conventions
+ *  - Functions that can fail return an int status: DYAD_OK (0) on success,
+ *    a positive dyad_status otherwise. When an error struct is passed (it may
+ *    be NULL), it is filled with the status, a message and, for data errors,
+ *    the file and line.
+ *  - Objects are created by the _new, _load and _open functions and released
+ *    by the matching _free or _close, which accept NULL.
+ *  - A dyad_kb is immutable once loaded and may be shared read-only by any
+ *    number of threads. A dyad_coder belongs to one thread at a time.
+ *  - The library never prints and keeps no global state.
+ */
+#ifndef DYAD_H
+#define DYAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define DYAD_EXTERN __attribute__((visibility("default")))
+#else
+#define DYAD_EXTERN
+#endif
+
+#define DYAD_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+#define DYAD_STATUS_MAP(XX)                                              \
+  XX(OK, "success")                                                      \
+  XX(ENOMEM, "out of memory")                                            \
+  XX(EIO, "input/output error")                                          \
+  XX(EDATA, "malformed data")                                            \
+  XX(EINVAL, "invalid argument")                                         \
+  XX(ETOOBIG, "input too large")                                         \
+  XX(EUTF8, "invalid UTF-8")                                             \
+  XX(ENOTFOUND, "not found")                                             \
+  XX(EDB, "database error")                                              \
+  XX(EUNSUPPORTED, "not supported by this build")
+
+typedef enum {
+#define DYAD_STATUS_ENUM(name, text) DYAD_##name,
+  DYAD_STATUS_MAP(DYAD_STATUS_ENUM)
+#undef DYAD_STATUS_ENUM
+  DYAD_STATUS_COUNT
+} dyad_status;
+
+#define DYAD_ERR_MSG_LEN 512
+#define DYAD_ERR_FILE_LEN 256
+
+typedef struct dyad_error {
+  int status;                       /* a dyad_status */
+  char file[DYAD_ERR_FILE_LEN];     /* data file, or "" */
+  long line;                        /* 1-based line in file, or 0 */
+  char message[DYAD_ERR_MSG_LEN];   /* human-readable, no trailing newline */
+} dyad_error;
+
+/* A static string naming the status ("malformed data"). */
+DYAD_EXTERN const char *dyad_strerror(int status);
+/* The symbolic name of the status ("EDATA"). */
+DYAD_EXTERN const char *dyad_errname(int status);
+
+/* ------------------------------------------------------------------ */
+/* Knowledge base                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct dyad_kb dyad_kb;
+
+/* A diagnostic found while loading or checking a knowledge base. */
+typedef enum { DYAD_DIAG_WARNING = 1, DYAD_DIAG_ERROR = 2 } dyad_diag_level;
+
+typedef struct dyad_diag {
+  int level;             /* dyad_diag_level */
+  const char *file;
+  long line;
+  const char *message;
+} dyad_diag;
+
+/* Called once per diagnostic while loading; may be NULL. */
+typedef void (*dyad_diag_fn)(const dyad_diag *d, void *ud);
+
+/* Load the knowledge base compiled into the library. Fast (no parsing). */
+DYAD_EXTERN int dyad_kb_load_builtin(dyad_kb **out, dyad_error *err);
+
+/*
+ * Load a knowledge base from PATH, which may be
+ *  - a folder of dyad knowledge files (see docs/kb-format.md),
+ *  - a folder of PETRARCH-2 dictionaries (verbs, actors, agents, discards,
+ *    issues; recognised by their contents),
+ *  - a single dictionary file of either kind, or
+ *  - a compiled knowledge base written by dyad_kb_save().
+ * Malformed entries are reported through DIAG and skipped; loading fails
+ * only when nothing usable could be read or a file cannot be opened.
+ */
+DYAD_EXTERN int dyad_kb_load(const char *path, dyad_diag_fn diag, void *ud,
+                             dyad_kb **out, dyad_error *err);
+
+/* Load and merge several paths (files or folders) into one KB. */
+DYAD_EXTERN int dyad_kb_load_paths(const char *const *paths, size_t npaths,
+                                   dyad_diag_fn diag, void *ud, dyad_kb **out,
+                                   dyad_error *err);
+
+/* Write KB in compiled form to PATH (loads in milliseconds). */
+DYAD_EXTERN int dyad_kb_save(const dyad_kb *kb, const char *path,
+                             dyad_error *err);
+
+DYAD_EXTERN void dyad_kb_free(dyad_kb *kb);
+
+typedef struct dyad_kb_stats {
+  size_t words, actors, actor_names, person_roles, countries, organisations,
+      people, agents, verbs, verb_forms, patterns, synsets, discards,
+      issues, places, cameo_codes, review_flags;
+} dyad_kb_stats;
+
+DYAD_EXTERN void dyad_kb_get_stats(const dyad_kb *kb, dyad_kb_stats *st);
+
+/* ------------------------------------------------------------------ */
+/* CAMEO code table                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct dyad_cameo_info {
+  const char *code;        /* "042" */
+  const char *name;        /* "Make a visit" */
+  double goldstein;
+  int quad_class;          /* 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict */
+  const char *plover;      /* PLOVER event type, "CONSULT" */
+  const char *plover_mode; /* PLOVER mode or "" */
+} dyad_cameo_info;
+
+/* Look up a CAMEO code in KB's table; NULL when unknown. */
+DYAD_EXTERN const dyad_cameo_info *dyad_cameo_lookup(const dyad_kb *kb,
+                                                     const char *code);
+
+/* ------------------------------------------------------------------ */
+/* Coding                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct dyad_coder dyad_coder;
+
+typedef struct dyad_story {
+  const char *id;          /* story id, required */
+  const char *date;        /* "YYYY-MM-DD" or "YYYYMMDD", required */
+  const char *text;        /* UTF-8 text */
+  size_t text_len;
+  const char *source;      /* publisher, optional */
+  const char *url;         /* optional */
+} dyad_story;
+
+typedef enum {
+  DYAD_MODE_ASSERTED = 0,
+  DYAD_MODE_REPORTED,
+  DYAD_MODE_HYPOTHETICAL,
+  DYAD_MODE_INTENDED,
+  DYAD_MODE_NEGATED
+} dyad_modality;
+
+typedef enum {
+  DYAD_PREC_STORY = 0, /* nothing in the clause: the story date */
+  DYAD_PREC_DAY,
+  DYAD_PREC_WEEK,
+  DYAD_PREC_MONTH,
+  DYAD_PREC_YEAR
+} dyad_date_precision;
+
+typedef struct dyad_actor {
+  const char *code;       /* full code, "TURMIL" */
+  const char *country;    /* leading country/IGO code when known, else "" */
+  const char *sector;     /* agent part, "MIL", or "" */
+  uint32_t start, end;    /* byte offsets of the actor text in the story */
+} dyad_actor;
+
+typedef struct dyad_place {
+  const char *text;        /* the words in the story, "in the Libyan capital" */
+  const char *name;        /* resolved gazetteer name, "" when unresolved */
+  const char *country;     /* ISO-3 country code, "" when unknown */
+  const char *admin1;      /* first-level region, "" when unknown */
+  double lat, lon;         /* valid only when has_coords */
+  int has_coords;
+  uint32_t start, end;     /* byte offsets of the place words */
+} dyad_place;
+
+typedef struct dyad_event {
+  const char *story_id;
+  uint32_t sentence;       /* 0-based sentence index within the story */
+  uint32_t sent_start, sent_end;   /* byte offsets of the sentence */
+  uint32_t ev_start, ev_end;       /* byte offsets of the evidence span */
+  uint32_t verb_start, verb_end;   /* byte offsets of the verb phrase */
+  dyad_actor source, target;
+  char code[8];            /* CAMEO code as a string: "042" */
+  char root[4];            /* "04" */
+  double goldstein;
+  int quad_class;
+  const char *plover;      /* PLOVER event type */
+  const char *plover_mode;
+  int modality;            /* dyad_modality */
+  int negated;             /* 1 when the text negates the event */
+  char story_date[11];     /* "YYYY-MM-DD" */
+  char date[11];           /* resolved event date */
+  int date_precision;      /* dyad_date_precision */
+  const char *date_text;   /* words that gave the date, or "" */
+  dyad_place place;        /* event location; place.text == "" when none */
+  const char *pattern;     /* matched pattern, "file:line" or a name */
+  char event_id[40];       /* stable id: story id + sentence + index */
+} dyad_event;
+
+/* Create a coder over KB. KB must outlive the coder. */
+DYAD_EXTERN int dyad_coder_new(const dyad_kb *kb, dyad_coder **out,
+                               dyad_error *err);
+DYAD_EXTERN void dyad_coder_free(dyad_coder *c);
+
+/* Options that change coding. */
+typedef struct dyad_code_options {
+  int emit_reported_say;   /* also emit 01x "said" events beside embedded events */
+  int keep_negated;        /* emit negated events flagged negated (default 1) */
+  size_t max_text_len;     /* stories longer than this fail with ETOOBIG (0: 16 MiB) */
+} dyad_code_options;
+
+DYAD_EXTERN void dyad_code_options_init(dyad_code_options *o);
+DYAD_EXTERN void dyad_coder_set_options(dyad_coder *c,
+                                        const dyad_code_options *o);
+
+/*
+ * Code one story. On success *events points to *n events owned by the
+ * coder, valid until the next call on the same coder. A story that cannot
+ * be coded (bad date, invalid UTF-8, too long) returns a status and a
+ * message in ERR, and no events.
+ */
+DYAD_EXTERN int dyad_code_story(dyad_coder *c, const dyad_story *s,
+                                const dyad_event **events, size_t *n,
+                                dyad_error *err);
+
+/* Sentences of the last coded story (byte offsets), for evidence display. */
+typedef struct dyad_sentence {
+  uint32_t start, end;
+  int discarded;           /* 1 when skipped as clutter or by a discard rule */
+} dyad_sentence;
+
+DYAD_EXTERN size_t dyad_coder_sentences(const dyad_coder *c,
+                                        const dyad_sentence **out);
+
+/* Flags of the last story: 1 when the whole story was discarded. */
+DYAD_EXTERN int dyad_coder_story_discarded(const dyad_coder *c);
+
+/* ------------------------------------------------------------------ */
+/* Output formats                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+  DYAD_FMT_JSONL = 0,
+  DYAD_FMT_PLOVER,
+  DYAD_FMT_PHOENIX,
+  DYAD_FMT_GDELT,
+  DYAD_FMT_ICEWS,
+  DYAD_FMT_CSV
+} dyad_format;
+
+/* Parse a format name ("jsonl", "plover", ...); -1 when unknown. */
+DYAD_EXTERN int dyad_format_parse(const char *name);
+
+/* Write the header line of FORMAT, if it has one. */
+DYAD_EXTERN int dyad_write_header(FILE *f, int format);
+
+/*
+ * Write one event in FORMAT. TEXT is the story text (for evidence), SEQ a
+ * running number used where a format needs a numeric id.
+ */
+DYAD_EXTERN int dyad_write_event(FILE *f, int format, const dyad_event *ev,
+                                 const char *text, size_t text_len,
+                                 const dyad_story *story, uint64_t seq);
+
+/* Escape S (LEN bytes) as the inside of a JSON string into F. */
+DYAD_EXTERN void dyad_json_escape(FILE *f, const char *s, size_t len);
+
+/* Names of modalities ("reported") and date precisions ("day"). */
+DYAD_EXTERN const char *dyad_modality_name(int modality);
+DYAD_EXTERN const char *dyad_precision_name(int precision);
+
+/* ------------------------------------------------------------------ */
+/* Reading stories                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+  DYAD_IN_JSONL = 0,   /* {"id":..,"date":"YYYY-MM-DD","text":..} per line */
+  DYAD_IN_TEXT,        /* the whole file is one story */
+  DYAD_IN_PETRARCH     /* PETRARCH XML: <Sentence date= id=><Text>..</Text> */
+} dyad_input_format;
+
+typedef struct dyad_reader dyad_reader;
+
+/* Read stories from F (not closed by the reader). NAME is used in
+ * messages. For DYAD_IN_TEXT, DEFAULT_DATE gives the story date. */
+DYAD_EXTERN int dyad_reader_open(FILE *f, const char *name, int format,
+                                 const char *default_date, dyad_reader **out,
+                                 dyad_error *err);
+
+/*
+ * Next story. Returns DYAD_OK with *story filled (valid until the next
+ * call), -1 at the end of input, DYAD_EDATA for a bad record (ERR names
+ * the file and line; reading can continue), DYAD_EIO when the input
+ * cannot be read.
+ */
+DYAD_EXTERN int dyad_reader_next(dyad_reader *r, dyad_story *story,
+                                 dyad_error *err);
+
+/* 1-based line where the last story started. */
+DYAD_EXTERN long dyad_reader_line(const dyad_reader *r);
+
+/* Extra fields of a PETRARCH record (NULL for other formats). */
+typedef struct dyad_petr_record {
+  const char *category;    /* "DEMO" */
+  int evaluate;            /* evaluate="true" */
+  const char *expected;    /* the raw <EventCoding .../> elements, newline-separated */
+} dyad_petr_record;
+DYAD_EXTERN const dyad_petr_record *dyad_reader_petrarch(const dyad_reader *r);
+
+DYAD_EXTERN void dyad_reader_free(dyad_reader *r);
+
+/* ------------------------------------------------------------------ */
+/* Dates                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Parse "YYYY-MM-DD" or "YYYYMMDD" into *ymd (YYYYMMDD); 0 on success. */
+DYAD_EXTERN int dyad_parse_date(const char *s, int32_t *ymd);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DYAD_H */

@@ -1,0 +1,33 @@
+/*
+ * cli.h - the dyad command-line front end (uses only dyad.h).
+ */
+#ifndef DYAD_CLI_H
+#define DYAD_CLI_H
+
+#include <stdio.h>
+
+#include "dyad.h"
+
+/* Exit codes. */
+enum { EXIT_OKAY = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+int cmd_code(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_kb(int argc, char **argv);
+
+/* Load the KB named by PATHS (built-in when none); prints diagnostics
+ * to stderr when VERBOSE. Returns NULL after printing an error. */
+dyad_kb *cli_load_kb(const char *const *paths, size_t n, int verbose);
+
+/* Print "dyad: " + message to stderr. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_print_error(const dyad_error *e);
+
+/* 1 when ARG equals one of the option names (NULL-terminated). */
+int cli_opt(const char *arg, const char *a, const char *b);
+
+/* The sample stories of `dyad demo` (JSON lines, our own writing). */
+extern const char *const cli_demo_stories[];
+
+#endif

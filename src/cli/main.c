@@ -1,0 +1,99 @@
+/* main.c - `dyad COMMAND ...` */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+void cli_err(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("dyad: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+void cli_print_error(const dyad_error *e) {
+  if (e->file[0] && e->line) {
+    fprintf(stderr, "dyad: %s:%ld: %s\n", e->file, e->line, e->message);
+  } else if (e->file[0]) {
+    fprintf(stderr, "dyad: %s: %s\n", e->file, e->message);
+  } else {
+    fprintf(stderr, "dyad: %s\n", e->message);
+  }
+}
+
+int cli_opt(const char *arg, const char *a, const char *b) {
+  return (a && !strcmp(arg, a)) || (b && !strcmp(arg, b));
+}
+
+static void print_diag(const dyad_diag *d, void *ud) {
+  int verbose = *(int *)ud;
+  if (!verbose && d->level != DYAD_DIAG_ERROR) return;
+  const char *lvl = d->level == DYAD_DIAG_ERROR ? "error" : "warning";
+  if (d->line) fprintf(stderr, "%s:%ld: %s: %s\n", d->file, d->line, lvl, d->message);
+  else if (d->file && d->file[0]) fprintf(stderr, "%s: %s: %s\n", d->file, lvl, d->message);
+  else fprintf(stderr, "%s: %s\n", lvl, d->message);
+}
+
+dyad_kb *cli_load_kb(const char *const *paths, size_t n, int verbose) {
+  dyad_kb *kb = NULL;
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  int rc = n ? dyad_kb_load_paths(paths, n, print_diag, &verbose, &kb, &e)
+             : dyad_kb_load_builtin(&kb, &e);
+  if (rc) {
+    cli_print_error(&e);
+    return NULL;
+  }
+  return kb;
+}
+
+static void usage(FILE *f) {
+  fputs(
+      "usage: dyad COMMAND [options]\n"
+      "\n"
+      "commands:\n"
+      "  code [FILE...]      code stories (JSON lines; stdin when no file) into events\n"
+      "  validate FILE       score the coder on a PETRARCH validation file\n"
+      "  demo                code the built-in sample stories\n"
+      "  kb check PATH       lint a knowledge base (ours or PETRARCH-2 dictionaries)\n"
+      "  kb stats [PATH]     counts of a knowledge base (built-in when no PATH)\n"
+      "  kb compile SRC OUT  compile a knowledge base\n"
+      "  version             print the version\n"
+      "\n"
+      "Run 'dyad COMMAND --help' for the options of a command.\n",
+      f);
+}
+
+int main(int argc, char **argv) {
+  signal(SIGPIPE, SIG_IGN);
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  int rc;
+  if (!strcmp(cmd, "code")) rc = cmd_code(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "demo")) rc = cmd_demo(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "kb")) rc = cmd_kb(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+    printf("dyad %s\n", DYAD_VERSION);
+    rc = EXIT_OKAY;
+  } else if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    usage(stdout);
+    rc = EXIT_OKAY;
+  } else {
+    cli_err("unknown command '%s'", cmd);
+    usage(stderr);
+    rc = EXIT_USAGE;
+  }
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    cli_err("error writing output");
+    return EXIT_IO;
+  }
+  return rc;
+}

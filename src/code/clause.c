@@ -1,0 +1,550 @@
+/*
+ * clause.c - verbs and clauses.
+ *
+ * 1. Which words are verbs: a word with verb forms is a verb unless its
+ *    neighbours make it a noun ("the attack", "peace talks"); auxiliaries
+ *    and modals are always verbs.
+ * 2. Verb groups: auxiliaries, adverbs, negation, the main verb and, for
+ *    dictionary multi-word verbs, their other words ("cordoned off").
+ * 3. For each group: finite or not, passive, negated, modality, its
+ *    subject (with appositives and prepositional phrases skipped, pronouns
+ *    resolved to the previous subject, coordinated verbs sharing one), its
+ *    governing group (infinitives, complement clauses) and the end of its
+ *    object region.
+ */
+#include "code/code.h"
+
+#define AUX (LX_BE | LX_HAVE | LX_DO | LX_MODAL)
+
+static int is_word(const dyad_coder *c, uint32_t i) {
+  return (c->toks.v[i].flags & (TK_WORD | TK_NUM)) != 0;
+}
+
+/* Previous token that is not an adverb; a < i. */
+static int64_t prev_content(const dyad_coder *c, uint32_t a, uint32_t i) {
+  while (i > a) {
+    i--;
+    const ct_tok *t = &c->t[i];
+    if ((t->lex & LX_ADV) && !(t->lex & (AUX | LX_NEG | LX_DET | LX_PREP | LX_CONJ))) continue;
+    return (int64_t)i;
+  }
+  return -1;
+}
+
+static int noun_context(const dyad_coder *c, uint32_t p) {
+  const ct_tok *t = &c->t[p];
+  const dt_token *k = &c->toks.v[p];
+  if (k->flags & TK_POSS) return 1;
+  if (t->lex & (LX_DET | LX_POSSPRON | LX_QUANT | LX_NUMW)) {
+    /* "that" and "no" are determiners and more. */
+    if (ct_word_is(c, p, "that")) return 0;
+    return 1;
+  }
+  if (k->flags & TK_NUM) return 1;
+  if ((t->lex & LX_ADJ) && !(t->lex & (LX_VERB | LX_NOUN))) return 1;
+  if (k->flags & TK_HYPHEN) return 1;
+  return 0;
+}
+
+/* Something that can be a subject right before a finite verb. */
+static int subject_like(const dyad_coder *c, uint32_t p) {
+  const ct_tok *t = &c->t[p];
+  const dt_token *k = &c->toks.v[p];
+  if (t->ment >= 0) return 1;
+  if (t->lex & (LX_PRON | LX_REL)) return 1;
+  if (k->flags & TK_PUNCT) return k->punct == ')' || k->punct == '"';
+  if (t->lex & (LX_PREP | LX_CONJ | LX_TO | LX_DET | AUX | LX_NEG | LX_SUBORD)) return 0;
+  if (t->isverb) return 0;
+  return is_word(c, p);
+}
+
+static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i) {
+  const ct_tok *t = &c->t[i];
+  uint8_t vf = t->vform;
+  if (t->lex & AUX) return 1;
+  if (!(t->lex & LX_VERB) || !vf) return 0;
+  /* A capitalised word inside a sentence is a name, not a verb. */
+  if (i > a && ct_capitalised(c, i) && !c->caps_unreliable &&
+      !(c->toks.v[i - 1].flags & TK_NL) && !(c->toks.v[i].flags & TK_ALLCAP)) {
+    if (!(c->toks.v[i - 1].punct == '"' || c->toks.v[i - 1].punct == '(')) return 0;
+  }
+  int64_t pp = prev_content(c, a, i);
+  if (pp < 0) {
+    /* Sentence start: "Rebuked by ..." (participle) is a verb; "Talks
+     * between" is a noun. */
+    if (vf & (VF_PAST | VF_PPART)) return 1;
+    if ((vf & VF_GER) && !(t->lex & LX_NOUN)) return 1;
+    return 0;
+  }
+  uint32_t p = (uint32_t)pp;
+  const ct_tok *pt = &c->t[p];
+  if (noun_context(c, p)) return 0;
+  if (pt->lex & LX_TO) return (vf & VF_BASE) != 0;
+  if (pt->lex & (LX_MODAL | LX_DO)) return (vf & VF_BASE) != 0;
+  if (pt->lex & LX_NEG) return 1;
+  if (pt->lex & (LX_BE | LX_HAVE)) return (vf & (VF_PPART | VF_GER | VF_PAST)) != 0;
+  if (pt->lex & LX_PREP) {
+    if (ct_word_is(c, p, "about") && i + 1 < b && (c->t[i].lex & LX_TO)) return 0;
+    return (vf & VF_GER) && !(t->lex & LX_NOUN) ? 1 : 0;
+  }
+  if (c->toks.v[p].punct == ',' || (pt->lex & (LX_REL | LX_THAT | LX_SUBORD))) {
+    return (vf & (VF_PAST | VF_3SG | VF_PPART)) != 0 ||
+           ((vf & VF_BASE) && i + 1 < b && !(c->t[i + 1].lex & LX_NOUN));
+  }
+  if (pt->lex & LX_CONJ) {
+    /* "condemned X and promised Y": a finite verb after "and". */
+    int64_t q = prev_content(c, a, p);
+    if (q >= 0 && c->t[q].isverb && (c->t[q].vform & VF_GER) && (vf & VF_GER)) return 0;
+    if (q >= 0 && (c->t[q].lex & LX_VERB) && !c->t[q].isverb && c->t[q].vform == vf) return 0;
+    return (vf & (VF_PAST | VF_3SG)) != 0 || ((vf & VF_BASE) && !(t->lex & LX_NOUN));
+  }
+  if (subject_like(c, p)) {
+    if (vf & (VF_PAST | VF_3SG)) {
+      /* "peace talks resumed": TALKS before a finite verb is a noun. */
+      if ((vf & VF_3SG) && !(vf & VF_PAST) && i + 1 < b && c->t[i + 1].ment < 0 &&
+          (c->t[i + 1].lex & LX_VERB) && (c->t[i + 1].vform & (VF_PAST | VF_3SG)) &&
+          !(c->t[i + 1].lex & LX_NOUN)) {
+        return 0;
+      }
+      return 1;
+    }
+    if (vf & VF_BASE) {
+      /* Plural subject: "Gondor and Osgiliath agree"; but "border police". */
+      if (t->lex & LX_NOUN) {
+        if (i + 1 < b && (c->t[i + 1].lex & (LX_THAT | LX_TO | LX_PREP | LX_DET)) &&
+            !(c->t[i + 1].lex & LX_NOUN)) {
+          return 1;
+        }
+        return 0;
+      }
+      return 1;
+    }
+    if (vf & VF_GER) return 0;
+  }
+  return 0;
+}
+
+static int32_t push_vg(dyad_coder *c, const ct_vg *g) {
+  ct_vg *p = du_vec_push(&c->vgs);
+  if (!p) return -1;
+  *p = *g;
+  return (int32_t)c->vgs.len - 1;
+}
+
+/* Find the dictionary verb phrase whose head is token M. */
+static void find_dict_verb(dyad_coder *c, uint32_t a, uint32_t b, ct_vg *g) {
+  const dyad_kb *kb = c->kb;
+  uint32_t m = g->main;
+  g->verb = UINT32_MAX;
+  g->vstart = m;
+  g->vend = m + 1;
+  uint32_t best_len = 0;
+  int best_strong = 0;
+  uint32_t lo = m >= a + 3 ? m - 3 : a;
+  for (uint32_t p = lo; p <= m; p++) {
+    uint32_t w = c->t[p].wid;
+    if (!w) continue;
+    uint32_t node = kb->words[w].root[TRIE_VERB];
+    uint32_t k = p;
+    while (node) {
+      uint32_t cnt;
+      const uint32_t *items = kb_payload(kb, node, &cnt);
+      for (uint32_t q = 0; q + 1 < cnt; q += 2) {
+        uint32_t head = items[q + 1] & 0x7F;
+        int strong = !(items[q + 1] & 0x80);
+        if (p + head != m) continue;
+        uint32_t len = k + 1 - p;
+        if (len > best_len || (len == best_len && strong && !best_strong)) {
+          best_len = len;
+          best_strong = strong;
+          g->verb = items[q];
+          g->vstart = p;
+          g->vend = k + 1;
+        }
+      }
+      if (++k >= b) break;
+      uint32_t nw = c->t[k].wid;
+      node = nw ? kb_trie_step(kb, node, nw) : 0;
+    }
+  }
+}
+
+static int mode_of_modal(const dyad_coder *c, uint32_t i) {
+  const char *w = dt_norm(&c->toks, i);
+  if (!strcmp(w, "will") || !strcmp(w, "shall") || !strcmp(w, "'ll") || !strcmp(w, "wo")) {
+    return DYAD_MODE_INTENDED;
+  }
+  if (!strcmp(w, "may") || !strcmp(w, "might") || !strcmp(w, "could") ||
+      !strcmp(w, "would") || !strcmp(w, "should") || !strcmp(w, "can") ||
+      !strcmp(w, "ca") || !strcmp(w, "must")) {
+    return DYAD_MODE_HYPOTHETICAL;
+  }
+  return DYAD_MODE_ASSERTED;
+}
+
+/* Build verb groups over [a, b). */
+static int build_groups(dyad_coder *c, uint32_t a, uint32_t b) {
+  uint32_t i = a;
+  while (i < b) {
+    const ct_tok *t = &c->t[i];
+    int starts = t->isverb || ((t->lex & LX_TO) && i + 1 < b && c->t[i + 1].isverb &&
+                               !(c->t[i + 1].lex & AUX && !(c->t[i + 1].lex & LX_BE)));
+    if ((t->lex & LX_TO) && i + 1 < b) {
+      /* "to" + (adverb) + verb */
+      uint32_t j = i + 1;
+      while (j < b && (c->t[j].lex & LX_ADV) && !c->t[j].isverb) j++;
+      starts = j < b && c->t[j].isverb && (c->t[j].vform & VF_BASE);
+    }
+    if (!starts) {
+      i++;
+      continue;
+    }
+    ct_vg g;
+    memset(&g, 0, sizeof g);
+    g.start = i;
+    g.subj = g.subj_vg = g.parent = -1;
+    g.comp = 0;
+    int has_be = 0, has_aux = 0, modal_mode = DYAD_MODE_ASSERTED;
+    uint32_t j = i;
+    if (t->lex & LX_TO) {
+      g.infinitive = 1;
+      j++;
+    }
+    uint32_t main = UINT32_MAX;
+    int finite = 0;
+    for (; j < b; j++) {
+      const ct_tok *u = &c->t[j];
+      if (u->ment >= 0 && !u->isverb) break;
+      if (u->lex & LX_NEG) {
+        g.negated = 1;
+        continue;
+      }
+      if ((u->lex & LX_ADV) && !u->isverb) continue;
+      if (!u->isverb) break;
+      if (u->lex & AUX) {
+        /* An auxiliary followed by more verbs, or a copula. */
+        if (u->lex & LX_MODAL) {
+          int md = mode_of_modal(c, j);
+          if (md != DYAD_MODE_ASSERTED) modal_mode = md;
+          finite = 1;
+        }
+        if (u->lex & LX_BE) {
+          has_be = 1;
+          if (u->vform & (VF_PAST | VF_3SG) || !u->vform) finite = finite || !g.infinitive;
+        }
+        if (u->lex & (LX_HAVE | LX_DO)) {
+          if (u->vform & (VF_PAST | VF_3SG | VF_BASE)) finite = finite || !g.infinitive;
+        }
+        has_aux = 1;
+        main = j;
+        continue;
+      }
+      main = j;
+      if (u->vform & (VF_PAST | VF_3SG)) finite = finite || !g.infinitive;
+      if ((u->vform & VF_BASE) && !has_aux && !g.infinitive) finite = 1;
+      j++;
+      break;
+    }
+    if (main == UINT32_MAX) {
+      i = j > i ? j : i + 1;
+      continue;
+    }
+    g.main = main;
+    g.end = j > main ? j : main + 1;
+    const ct_tok *mt = &c->t[main];
+    if (!(mt->lex & AUX) || main == g.start || !(mt->lex & LX_MODAL)) {
+      if (has_be && (mt->vform & VF_PPART) && !(mt->lex & LX_BE) &&
+          !(mt->vform & VF_GER)) {
+        g.passive = 1;
+      }
+    }
+    if (!has_aux && !g.infinitive && (mt->vform & VF_GER) && !(mt->vform & VF_PAST)) {
+      g.gerund = 1;
+      finite = 0;
+    }
+    if (!has_aux && !g.infinitive && (mt->vform & VF_PPART) && !(mt->vform & VF_PAST)) {
+      finite = 0; /* "Rebuked by Eriador, ..." */
+    }
+    g.finite = (uint8_t)finite;
+    g.mode = (uint8_t)modal_mode;
+    /* "going to VERB" is future. */
+    find_dict_verb(c, a, b, &g);
+    if (g.vend > g.end) g.end = g.vend;
+    uint32_t lw = mt->lemma ? mt->lemma : mt->wid;
+    uint32_t llex = lw ? c->kb->words[lw].lex | mt->lex : mt->lex;
+    g.say = (llex & LX_SAY) != 0;
+    g.refuse = (llex & LX_REFUSE) != 0;
+    g.intend = (llex & LX_INTEND) != 0;
+    g.specul = (llex & LX_SPECUL) != 0;
+    int32_t vi = push_vg(c, &g);
+    if (vi < 0) return -1;
+    for (uint32_t k = g.start; k < g.end; k++) c->t[k].vg = (int16_t)vi;
+    i = g.end;
+  }
+  return 0;
+}
+
+/* Is token I a clause boundary for subject search? */
+static int boundary(const dyad_coder *c, uint32_t i) {
+  const dt_token *k = &c->toks.v[i];
+  if (k->flags & TK_PUNCT) return k->punct == ';' || k->punct == ':';
+  const ct_tok *t = &c->t[i];
+  if (t->lex & (LX_SUBORD | LX_THAT | LX_REL)) return 1;
+  return 0;
+}
+
+/* Subject NP of finite group G, or -1; sets *coord when the group is the
+ * second verb of a coordination ("condemned ... and promised"). */
+static int32_t find_subject(dyad_coder *c, uint32_t a, int32_t gi, int *coord,
+                            int *rel) {
+  ct_vg *g = ct_vg_at(c, gi);
+  *coord = 0;
+  *rel = 0;
+  int64_t p = (int64_t)g->start - 1;
+  /* Directly after "and"/"but": a coordinated verb. */
+  int64_t q = p;
+  while (q >= (int64_t)a && (c->t[q].lex & LX_ADV) && c->t[q].np < 0) q--;
+  if (q >= (int64_t)a && (c->t[q].lex & LX_CONJ) && gi > 0) {
+    *coord = 1;
+    return -1;
+  }
+  if (q >= (int64_t)a && ct_is_punct(c, (uint32_t)q, ',') && gi > 0 && q > (int64_t)a &&
+      (c->t[q - 1].lex & LX_CONJ)) {
+    *coord = 1;
+    return -1;
+  }
+  if (q >= (int64_t)a && (c->t[q].lex & LX_REL)) *rel = 1;
+  int commas = 0;
+  while (p >= (int64_t)a) {
+    uint32_t i = (uint32_t)p;
+    const ct_tok *t = &c->t[i];
+    if (t->vg >= 0 && t->vg != gi) {
+      const ct_vg *o = ct_vg_at(c, t->vg);
+      if (o->finite) return -1;
+      p = (int64_t)o->start - 1;
+      continue;
+    }
+    if (t->np >= 0) {
+      ct_np *np = ct_np_at(c, t->np);
+      if (np->appositive) {
+        p = (int64_t)np->start - 1;
+        continue;
+      }
+      if (np->prep >= 0 && np->attach_to < 0 && ct_np_at(c, np->conj_head)->attach_to < 0) {
+        /* In an unattached prepositional phrase ("on Thursday"). */
+        p = np->prep - 1;
+        continue;
+      }
+      return t->np;
+    }
+    if (t->lex & LX_REL) {
+      /* "X, who said ...": the subject is before the pronoun. */
+      p--;
+      continue;
+    }
+    if (boundary(c, i)) return -1;
+    if (ct_is_punct(c, i, ',')) {
+      commas++;
+      if (commas > 4) return -1;
+    }
+    p--;
+  }
+  return -1;
+}
+
+/* The resolved subject of a group (following coordination and pronouns). */
+static int32_t subject_of(dyad_coder *c, int32_t gi, int depth) {
+  if (gi < 0 || depth > 8) return -1;
+  ct_vg *g = ct_vg_at(c, gi);
+  if (g->subj >= 0) {
+    ct_np *np = ct_np_at(c, g->subj);
+    if (!np->pron) return g->subj;
+  }
+  if (g->subj_vg >= 0 && g->subj_vg != gi) return subject_of(c, g->subj_vg, depth + 1);
+  return g->subj;
+}
+
+int ct_verbs(dyad_coder *c, uint32_t a, uint32_t b) {
+  c->vgs.len = 0;
+  for (uint32_t i = a; i < b; i++) {
+    c->t[i].isverb = 0;
+    c->t[i].vg = -1;
+  }
+  /* Verb decisions (left to right: later decisions look at earlier ones). */
+  for (uint32_t i = a; i < b; i++) {
+    ct_tok *t = &c->t[i];
+    if (t->ment >= 0) {
+      /* A one-word agent that is also a verb form stays an agent. */
+      continue;
+    }
+    if (!(t->lex & (LX_VERB | AUX))) continue;
+    t->isverb = (uint8_t)decide_verb(c, a, b, i);
+  }
+  return build_groups(c, a, b);
+}
+
+/* Second phase, after noun phrases exist: subjects, parents, regions. */
+int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
+  size_t n = c->vgs.len;
+  for (size_t gi = 0; gi < n; gi++) {
+    ct_vg *g = ct_vg_at(c, (int32_t)gi);
+    if (g->infinitive) {
+      /* Parent: the closest earlier group in this clause. */
+      for (int32_t k = (int32_t)gi - 1; k >= 0; k--) {
+        ct_vg *o = ct_vg_at(c, k);
+        int blocked = 0;
+        for (uint32_t q = o->end; q < g->start; q++) {
+          if (boundary(c, q) || (c->toks.v[q].flags & TK_PUNCT && c->toks.v[q].punct != ',')) {
+            blocked = 1;
+            break;
+          }
+        }
+        if (blocked) break;
+        g->parent = k;
+        /* Object control: "urged Eriador to respond": the NP between. */
+        g->subj_vg = k;
+        for (uint32_t q = o->end; q < g->start; q++) {
+          if (c->t[q].np >= 0) {
+            ct_np *np = ct_np_at(c, c->t[q].np);
+            uint32_t lw = c->t[o->main].lemma ? c->t[o->main].lemma : c->t[o->main].wid;
+            const char *lemma = lw ? kb_str(c->kb, c->kb->words[lw].str) : "";
+            static const char *const control[] = {
+                "urge", "ask", "tell", "order", "force", "invite", "encourage",
+                "press", "call", "persuade", "allow", "help", "request", "instruct",
+                "warn", "advise", "compel", "pressure", "permit", "enable", "lead"};
+            for (size_t z = 0; z < DU_ARRAY_LEN(control); z++) {
+              if (!strcmp(lemma, control[z]) && np->prep < 0) {
+                g->subj = c->t[q].np;
+                g->subj_vg = -1;
+                break;
+              }
+            }
+            break;
+          }
+        }
+        break;
+      }
+      continue;
+    }
+    if (g->gerund || (!g->finite && !g->infinitive)) {
+      /* Participles and gerunds: the subject of the clause they sit in. */
+      int coord = 0, rel = 0;
+      int32_t s = find_subject(c, a, (int32_t)gi, &coord, &rel);
+      if (coord) {
+        for (int32_t k = (int32_t)gi - 1; k >= 0; k--) {
+          if (ct_vg_at(c, k)->finite || ct_vg_at(c, k)->gerund) {
+            g->subj_vg = k;
+            break;
+          }
+        }
+      } else {
+        g->subj = s;
+      }
+      /* "by shelling X" after a verb: belongs to it. */
+      for (int32_t k = (int32_t)gi - 1; k >= 0; k--) {
+        if (ct_vg_at(c, k)->finite) {
+          g->parent = k;
+          if (g->subj < 0 && g->subj_vg < 0) g->subj_vg = k;
+          break;
+        }
+      }
+      continue;
+    }
+    int coord = 0, rel = 0;
+    int32_t s = find_subject(c, a, (int32_t)gi, &coord, &rel);
+    if (coord) {
+      for (int32_t k = (int32_t)gi - 1; k >= 0; k--) {
+        if (ct_vg_at(c, k)->finite) {
+          g->subj_vg = k;
+          break;
+        }
+      }
+    } else {
+      g->subj = s;
+    }
+    /* Pronoun subjects: the subject of the previous finite group. */
+    if (g->subj >= 0 && ct_np_at(c, g->subj)->pron) {
+      const char *w = dt_norm(&c->toks, ct_np_at(c, g->subj)->start);
+      if (!strcmp(w, "it") || !strcmp(w, "they") || !strcmp(w, "he") || !strcmp(w, "she") ||
+          !strcmp(w, "we")) {
+        for (int32_t k = (int32_t)gi - 1; k >= 0; k--) {
+          ct_vg *o = ct_vg_at(c, k);
+          if (o->finite && subject_of(c, k, 0) >= 0 && !ct_np_at(c, subject_of(c, k, 0))->pron) {
+            g->subj_vg = k;
+            break;
+          }
+        }
+      }
+    }
+    /* A finite clause right after a reporting or thinking verb (with
+     * "that" or not) is its complement. */
+    for (int32_t k = (int32_t)gi - 1; k >= 0; k--) {
+      ct_vg *o = ct_vg_at(c, k);
+      if (!o->finite && !o->infinitive) continue;
+      uint32_t from = o->end;
+      uint32_t to = g->subj >= 0 ? ct_np_at(c, g->subj)->start : g->start;
+      if (to < from) break;
+      int ok = 1, saw_that = 0;
+      for (uint32_t q = from; q < to; q++) {
+        const ct_tok *t = &c->t[q];
+        if (t->lex & LX_THAT) {
+          saw_that = 1;
+          continue;
+        }
+        if (t->np >= 0) {
+          /* Only time phrases between the verb and "that". */
+          ct_np *np = ct_np_at(c, t->np);
+          if (np->prep >= 0 && !np->has_actor) {
+            q = np->end - 1;
+            continue;
+          }
+          ok = 0;
+          break;
+        }
+        if ((t->lex & (LX_PREP | LX_ADV)) || ct_is_punct(c, q, ',')) continue;
+        ok = 0;
+        break;
+      }
+      if (ok && (saw_that || o->say || (c->t[o->main].lex & LX_VERB))) {
+        g->parent = k;
+        g->comp = 1;
+      }
+      break;
+    }
+  }
+  /* Object regions: up to the next clause. */
+  for (size_t gi = 0; gi < n; gi++) {
+    ct_vg *g = ct_vg_at(c, (int32_t)gi);
+    uint32_t end = b;
+    for (size_t k = gi + 1; k < n; k++) {
+      ct_vg *o = ct_vg_at(c, (int32_t)k);
+      if (!o->finite) continue;
+      if (o->parent == (int32_t)gi && o->comp) {
+        /* The complement's subject ends our region: "said that X ...". */
+        uint32_t s = o->subj >= 0 ? ct_np_at(c, o->subj)->start : o->start;
+        end = s;
+        break;
+      }
+      uint32_t s = o->subj >= 0 ? ct_np_at(c, o->subj)->start : o->start;
+      if (s < g->end) s = o->start;
+      /* Back over a subordinator, "that", a comma or "and" before it. */
+      while (s > g->end && (boundary(c, s - 1) || ct_is_punct(c, s - 1, ',') ||
+                            (c->t[s - 1].lex & (LX_CONJ | LX_PREP)))) {
+        s--;
+      }
+      end = s;
+      break;
+    }
+    for (uint32_t q = g->end; q < end; q++) {
+      if (ct_is_punct(c, q, ';')) {
+        end = q;
+        break;
+      }
+    }
+    g->obj_end = end < g->end ? g->end : end;
+  }
+  (void)subject_of;
+  return 0;
+}
+
+int32_t ct_subject(dyad_coder *c, int32_t gi) { return subject_of(c, gi, 0); }

@@ -1,0 +1,251 @@
+/*
+ * coder.c - the public coding API: one story in, events out.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "code/code.h"
+#include "resolve/resolve.h"
+
+void dyad_code_options_init(dyad_code_options *o) {
+  memset(o, 0, sizeof *o);
+  o->keep_negated = 1;
+  o->max_text_len = (size_t)16 << 20;
+}
+
+int dyad_coder_new(const dyad_kb *kb, dyad_coder **out, dyad_error *err) {
+  if (!kb || !out) return du_err(err, DYAD_EINVAL, "dyad_coder_new: NULL argument");
+  dyad_coder *c = du_calloc(1, sizeof *c);
+  if (!c) return du_err(err, DYAD_ENOMEM, "out of memory");
+  c->kb = kb;
+  dyad_code_options_init(&c->opt);
+  dt_tokens_init(&c->toks);
+  du_vec_init(&c->sents, sizeof(dt_sentence));
+  du_vec_init(&c->ments, sizeof(ct_ment));
+  du_vec_init(&c->nps, sizeof(ct_np));
+  du_vec_init(&c->vgs, sizeof(ct_vg));
+  du_vec_init(&c->cev, sizeof(ct_event));
+  du_vec_init(&c->events, sizeof(dyad_event));
+  du_vec_init(&c->out_sents, sizeof(dyad_sentence));
+  du_arena_init(&c->arena, 64 * 1024);
+  *out = c;
+  return DYAD_OK;
+}
+
+void dyad_coder_free(dyad_coder *c) {
+  if (!c) return;
+  dt_tokens_free(&c->toks);
+  du_vec_free(&c->sents);
+  du_vec_free(&c->ments);
+  du_vec_free(&c->nps);
+  du_vec_free(&c->vgs);
+  du_vec_free(&c->cev);
+  du_vec_free(&c->events);
+  du_vec_free(&c->out_sents);
+  du_arena_free(&c->arena);
+  du_free(c->t);
+  du_free(c);
+}
+
+void dyad_coder_set_options(dyad_coder *c, const dyad_code_options *o) {
+  c->opt = *o;
+  if (!c->opt.max_text_len) c->opt.max_text_len = (size_t)16 << 20;
+}
+
+size_t dyad_coder_sentences(const dyad_coder *c, const dyad_sentence **out) {
+  *out = c->out_sents.data;
+  return c->out_sents.len;
+}
+
+int dyad_coder_story_discarded(const dyad_coder *c) { return c->story_discarded; }
+
+static const char *astr(dyad_coder *c, const char *s) {
+  char *d = du_arena_strndup(&c->arena, s, strlen(s));
+  return d ? d : "";
+}
+
+/* Split an actor code into its leading country/IGO part and the rest. */
+static void split_code(dyad_coder *c, const char *code, dyad_actor *a) {
+  size_t n = strlen(code);
+  if (n >= 3 && code[0] != '-' && code[0] != '+') {
+    char cc[4] = {code[0], code[1], code[2], 0};
+    a->country = astr(c, cc);
+    a->sector = astr(c, code + 3);
+  } else {
+    a->country = "";
+    a->sector = "";
+  }
+}
+
+static void cameo_fill(const dyad_kb *kb, dyad_event *ev) {
+  /* Exact code, else its three-digit prefix, else the root's x0 code. */
+  char tmp[8];
+  const kb_cameo *cm = kb_cameo_find(kb, ev->code);
+  if (!cm && strlen(ev->code) > 3) {
+    snprintf(tmp, sizeof tmp, "%.3s", ev->code);
+    cm = kb_cameo_find(kb, tmp);
+  }
+  if (!cm) {
+    snprintf(tmp, sizeof tmp, "%.2s0", ev->code);
+    cm = kb_cameo_find(kb, tmp);
+  }
+  snprintf(ev->root, sizeof ev->root, "%.2s", ev->code);
+  if (cm) {
+    ev->goldstein = cm->goldstein;
+    ev->quad_class = cm->quad;
+    ev->plover = kb_str(kb, cm->plover);
+    ev->plover_mode = kb_str(kb, cm->plover_mode);
+  } else {
+    int r = atoi(ev->root);
+    ev->goldstein = 0;
+    ev->quad_class = r <= 5 ? 1 : r <= 8 ? 2 : r <= 13 ? 3 : 4;
+    ev->plover = "";
+    ev->plover_mode = "";
+  }
+}
+
+static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
+  const dyad_kb *kb = c->kb;
+  uint32_t k = 0;
+  for (size_t i = 0; i < c->cev.len; i++) {
+    ct_event *ce = &DU_VEC_AT(&c->cev, ct_event, i);
+    if (!ce->code[0]) continue;
+    dyad_event *ev = du_vec_push(&c->events);
+    if (!ev) return -1;
+    ev->story_id = c->story_id;
+    ev->sentence = si;
+    ev->sent_start = s->start;
+    ev->sent_end = s->end;
+    uint32_t ts = DU_MIN(DU_MIN(ce->sstart, ce->tstart), ce->vstart);
+    uint32_t te = DU_MAX(DU_MAX(ce->send, ce->tend), ce->vend);
+    if (te <= ts) te = ts + 1;
+    ev->ev_start = c->toks.v[ts].start;
+    ev->ev_end = c->toks.v[te - 1].end;
+    ev->verb_start = c->toks.v[ce->vstart].start;
+    ev->verb_end = c->toks.v[ce->vend - 1].end;
+    ev->source.code = astr(c, ce->source);
+    ev->target.code = astr(c, ce->target);
+    split_code(c, ce->source, &ev->source);
+    split_code(c, ce->target, &ev->target);
+    ev->source.start = c->toks.v[ce->sstart].start;
+    ev->source.end = c->toks.v[ce->send > ce->sstart ? ce->send - 1 : ce->sstart].end;
+    ev->target.start = c->toks.v[ce->tstart].start;
+    ev->target.end = c->toks.v[ce->tend > ce->tstart ? ce->tend - 1 : ce->tstart].end;
+    snprintf(ev->code, sizeof ev->code, "%s", ce->code);
+    cameo_fill(kb, ev);
+    ev->modality = ce->negated ? DYAD_MODE_NEGATED : ce->mode;
+    ev->negated = ce->negated;
+    memcpy(ev->story_date, c->story_date, sizeof ev->story_date);
+    if (ce->pattern != UINT32_MAX) {
+      const kb_pattern *p = &kb->patterns[ce->pattern];
+      const char *f = p->file < kb->n_files ? kb_str(kb, kb->files[p->file].path) : "";
+      const char *base = strrchr(f, '/');
+      char buf[256];
+      snprintf(buf, sizeof buf, "%s:%u", base ? base + 1 : f, p->line);
+      ev->pattern = astr(c, buf);
+    } else {
+      const ct_vg *g = ct_vg_at(c, (int32_t)ce->vg);
+      const kb_verb *v = &kb->verbs[g->verb];
+      char buf[256];
+      snprintf(buf, sizeof buf, "verb:%s", kb_str(kb, kb->words[v->lemma].str));
+      ev->pattern = astr(c, buf);
+    }
+    /* Date and place of the event (resolve.c). */
+    dr_resolve(c, ev, ce, s);
+    uint64_t h = du_hash(c->story_id, strlen(c->story_id));
+    snprintf(ev->event_id, sizeof ev->event_id, "%016llx-%u-%u",
+             (unsigned long long)h, si, k++);
+  }
+  return 0;
+}
+
+static int code_sentence(dyad_coder *c, uint32_t si, const dt_sentence *s) {
+  uint32_t a = s->tok_start, b = s->tok_end;
+  /* Case is no guide in an all-caps or all-lower-case sentence. */
+  int upper = 0, lower = 0;
+  for (uint32_t i = a; i < b; i++) {
+    uint16_t f = c->toks.v[i].flags;
+    if (!(f & TK_WORD)) continue;
+    if (f & (TK_CAP | TK_ALLCAP)) upper++;
+    else lower++;
+  }
+  c->caps_unreliable = (lower == 0 && upper > 3) || upper == 0;
+  c->sent_index = si;
+  c->sent = s;
+  if (ct_mentions(c, a, b)) return -1;
+  if (ct_verbs(c, a, b)) return -1;
+  if (ct_chunks(c, a, b)) return -1;
+  if (ct_clauses(c, a, b)) return -1;
+  if (ct_events(c, a, b)) return -1;
+  return emit_events(c, si, s);
+}
+
+int dyad_code_story(dyad_coder *c, const dyad_story *st,
+                    const dyad_event **events, size_t *n, dyad_error *err) {
+  *events = NULL;
+  *n = 0;
+  c->events.len = 0;
+  c->out_sents.len = 0;
+  c->sents.len = 0;
+  c->story_discarded = 0;
+  du_arena_reset(&c->arena);
+  if (!st || !st->id || !*st->id) return du_err(err, DYAD_EINVAL, "story has no id");
+  if (!st->date || dyad_parse_date(st->date, &c->story_ymd)) {
+    return du_err(err, DYAD_EINVAL, "story %s: date '%s' is not YYYY-MM-DD", st->id,
+                  st->date ? st->date : "(none)");
+  }
+  du_ymd_format(c->story_ymd, c->story_date);
+  const char *text = st->text ? st->text : "";
+  size_t len = st->text ? st->text_len : 0;
+  if (len > c->opt.max_text_len) {
+    return du_err(err, DYAD_ETOOBIG, "story %s: text of %zu bytes exceeds the limit of %zu",
+                  st->id, len, c->opt.max_text_len);
+  }
+  size_t bad;
+  if (dt_utf8_check(text, len, &bad)) {
+    return du_err(err, DYAD_EUTF8, "story %s: invalid UTF-8 at byte %zu", st->id, bad);
+  }
+  if (memchr(text, '\0', len)) {
+    return du_err(err, DYAD_EUTF8, "story %s: text contains a NUL byte", st->id);
+  }
+  c->story_id = astr(c, st->id);
+  c->text = text;
+  c->text_len = len;
+  dt_tokens_reset(&c->toks);
+  if (dt_tokenize(text, len, &c->toks)) return du_err(err, DYAD_ENOMEM, "out of memory");
+  if (dt_split_sentences(text, &c->toks, &c->sents)) return du_err(err, DYAD_ENOMEM, "out of memory");
+  if (c->tcap < c->toks.n) {
+    size_t cap = c->toks.n + 256;
+    ct_tok *t = du_realloc(c->t, cap * sizeof *t);
+    if (!t) return du_err(err, DYAD_ENOMEM, "out of memory");
+    c->t = t;
+    c->tcap = cap;
+  }
+  ct_lookup(c);
+  /* Story-level discards first. */
+  size_t ns = c->sents.len;
+  for (size_t i = 0; i < ns; i++) {
+    const dt_sentence *s = &DU_VEC_AT(&c->sents, dt_sentence, i);
+    dyad_sentence *o = du_vec_push(&c->out_sents);
+    if (!o) return du_err(err, DYAD_ENOMEM, "out of memory");
+    o->start = s->start;
+    o->end = s->end;
+    o->discarded = s->clutter;
+    int story = 0;
+    if (!s->clutter && ct_discard(c, s->tok_start, s->tok_end, &story)) {
+      o->discarded = 1;
+      if (story) c->story_discarded = 1;
+    }
+  }
+  if (!c->story_discarded) {
+    dr_story_begin(c);
+    for (size_t i = 0; i < ns; i++) {
+      const dt_sentence *s = &DU_VEC_AT(&c->sents, dt_sentence, i);
+      if (DU_VEC_AT(&c->out_sents, dyad_sentence, i).discarded) continue;
+      if (code_sentence(c, (uint32_t)i, s)) return du_err(err, DYAD_ENOMEM, "out of memory");
+    }
+  }
+  *events = c->events.data;
+  *n = c->events.len;
+  return DYAD_OK;
+}

@@ -1,0 +1,242 @@
+/*
+ * events.c - from matched verbs to events.
+ *
+ * Source: the pattern's $, else the subject (in the passive, the "by"
+ * phrase, else an actor after "with" or "from"). Target: the pattern's +,
+ * else the first actor in the object region, else the subject of a
+ * complement clause ("Arnor believes Dagolath can cope"). Coordinations
+ * give one event per member; a compound subject with a reciprocal pattern
+ * gives events among its members. Negation, modality, and the rule that
+ * a statement ("X said") is an event only when nothing it reports is.
+ */
+#include <stdio.h>
+
+#include "code/code.h"
+
+const char *ct_pico_negate(const dyad_kb *kb, const char *code) {
+  if (!kb->n_pico) return NULL;
+  int32_t v = 0;
+  int found = 0;
+  for (uint32_t i = 0; i < kb->n_pico; i++) {
+    if (!strcmp(kb->pico[i].code, code)) {
+      v = kb->pico[i].value;
+      found = 1;
+      break;
+    }
+  }
+  if (!found) return NULL;
+  /* "not X": X + 0xFFFF, or X - 0xFFFF when X already is a negation. */
+  int32_t want = v >= 0xFFFF ? v - 0xFFFF : v + 0xFFFF;
+  for (uint32_t i = 0; i < kb->n_pico; i++) {
+    if (kb->pico[i].value == want && strlen(kb->pico[i].code) >= 3) return kb->pico[i].code;
+  }
+  return NULL;
+}
+
+/* First NP with an actor in [from, to), skipping NP SKIP and appositives. */
+static int32_t first_actor_np(dyad_coder *c, uint32_t from, uint32_t to,
+                              int32_t skip, int want_prep, const char *const *preps) {
+  for (uint32_t q = from; q < to; q++) {
+    int32_t n = c->t[q].np;
+    if (n < 0) continue;
+    ct_np *np = ct_np_at(c, n);
+    q = np->end - 1;
+    if (n == skip || np->appositive) continue;
+    if (!np->has_actor) {
+      /* An agent NP with an actor attached ("soldiers from Gondor"). */
+      if (!np->agent_only) continue;
+    }
+    if (want_prep) {
+      int32_t head = ct_np_at(c, np->conj_head)->prep >= 0 ? ct_np_at(c, np->conj_head)->prep : np->prep;
+      if (head < 0) continue;
+      int ok = 0;
+      for (int k = 0; preps[k]; k++) {
+        if (ct_word_is(c, (uint32_t)head, preps[k])) ok = 1;
+      }
+      if (!ok) continue;
+    }
+    return n;
+  }
+  return -1;
+}
+
+static const char *const by_preps[] = {"by", NULL};
+static const char *const passive_preps[] = {"with", "from", "by", NULL};
+
+static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *t,
+                    const char *code, uint32_t vgi, uint8_t mode, uint8_t neg,
+                    uint32_t pattern) {
+  if (!code || !*code || !strcmp(code, "---")) return 0;
+  if (s->agent_only || t->agent_only) return 0;
+  if (!strcmp(s->code, t->code)) return 0;
+  /* Deduplicate within the sentence. */
+  for (size_t i = 0; i < c->cev.len; i++) {
+    ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
+    if (!strcmp(e->source, s->code) && !strcmp(e->target, t->code) &&
+        !strcmp(e->code, code) && e->negated == neg) {
+      return 0;
+    }
+  }
+  ct_event *e = du_vec_push(&c->cev);
+  if (!e) return -1;
+  ct_vg *g = ct_vg_at(c, (int32_t)vgi);
+  snprintf(e->source, sizeof e->source, "%s", s->code);
+  snprintf(e->target, sizeof e->target, "%s", t->code);
+  snprintf(e->code, sizeof e->code, "%s", code);
+  e->sstart = s->start;
+  e->send = s->end;
+  e->tstart = t->start;
+  e->tend = t->end;
+  e->vstart = g->vstart;
+  e->vend = g->vend;
+  e->vg = vgi;
+  e->mode = mode;
+  e->negated = neg;
+  e->pattern = pattern;
+  g->coded++;
+  return 0;
+}
+
+#define MAXC 32
+
+static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
+  ct_vg *g = ct_vg_at(c, (int32_t)gi);
+  if (g->verb == UINT32_MAX) return 0;
+  /* An infinitive whose governing verb already made an event is part of
+   * that event ("vowed to wage war"). */
+  if (g->parent >= 0 && !g->comp && ct_vg_at(c, g->parent)->coded) return 0;
+  ct_match m;
+  ct_match_verb(c, gi, a, b, &m);
+  if (!m.code1) return 0;
+  int has1 = strcmp(m.code1, "---") != 0;
+  int has2 = m.code2 && *m.code2 && strcmp(m.code2, "---") != 0;
+  if (!has1 && !has2) return 0;
+
+  /* Source and target NPs. */
+  int32_t subj = ct_subject(c, (int32_t)gi);
+  int32_t src = m.src_np, tgt = m.tgt_np;
+  uint32_t rfrom = g->vend, rto = DU_MAX(g->obj_end, g->vend);
+  if (g->passive) {
+    if (tgt < 0) tgt = subj;
+    if (src < 0) src = first_actor_np(c, rfrom, rto, tgt, 1, by_preps);
+    if (src < 0) src = first_actor_np(c, rfrom, rto, tgt, 1, passive_preps);
+  } else {
+    if (src < 0) src = subj;
+    if (tgt < 0) tgt = first_actor_np(c, rfrom, rto, src, 0, NULL);
+    if (tgt < 0) {
+      /* The subject of a complement clause. */
+      for (size_t k = gi + 1; k < c->vgs.len; k++) {
+        ct_vg *o = ct_vg_at(c, (int32_t)k);
+        if (o->parent == (int32_t)gi && o->comp) {
+          int32_t cs = ct_subject(c, (int32_t)k);
+          if (cs >= 0 && (ct_np_at(c, cs)->has_actor || ct_np_at(c, cs)->agent_only)) tgt = cs;
+          break;
+        }
+      }
+    }
+  }
+  if (src < 0) return 0;
+  ct_actor_code sc[MAXC], tc[MAXC];
+  int ns = ct_np_codes(c, src, sc, MAXC);
+  int nt = tgt >= 0 ? ct_np_codes(c, tgt, tc, MAXC) : 0;
+
+  /* Modality and negation. */
+  uint8_t mode = g->mode;
+  int neg = g->negated;
+  if (g->parent >= 0) {
+    ct_vg *p = ct_vg_at(c, g->parent);
+    if (p->refuse) neg = 1;
+    if (!g->comp) {
+      if (p->negated && !g->negated) neg = neg || p->refuse;
+      if (p->intend && mode == DYAD_MODE_ASSERTED) mode = DYAD_MODE_INTENDED;
+      if (p->specul && mode == DYAD_MODE_ASSERTED) mode = DYAD_MODE_HYPOTHETICAL;
+      if (p->mode != DYAD_MODE_ASSERTED && mode == DYAD_MODE_ASSERTED) mode = p->mode;
+    }
+  }
+  /* Hedges anywhere in the clause: "reportedly", "allegedly". */
+  for (uint32_t q = a; q < rto; q++) {
+    if (c->t[q].lex & LX_HEDGE) mode = DYAD_MODE_REPORTED;
+  }
+  const char *c1 = has1 ? m.code1 : NULL;
+  const char *c2 = has2 ? m.code2 : NULL;
+  if (neg) {
+    const char *n1 = c1 ? ct_pico_negate(c->kb, c1) : NULL;
+    if (c->kb->n_pico) {
+      /* The dictionaries define what "not X" means. */
+      if (!n1) return 0;
+      c1 = n1;
+      c2 = NULL;
+      neg = 0;
+    } else {
+      mode = DYAD_MODE_NEGATED;
+      if (!c->opt.keep_negated) return 0;
+    }
+  }
+  uint32_t pat = m.pattern;
+  /* Reciprocal events among the members of a compound subject. */
+  if ((m.compound || (nt == 0 && c2)) && ns >= 2 && nt == 0) {
+    for (int i = 0; i < ns; i++) {
+      for (int j = 0; j < ns; j++) {
+        if (i == j) continue;
+        if (push_cev(c, &sc[i], &sc[j], c1 ? c1 : c2, gi, mode, (uint8_t)neg, pat)) return -1;
+      }
+    }
+    return 0;
+  }
+  if (m.compound && ns >= 2 && nt > 0) {
+    /* "% *" with a target: events among the members. */
+    for (int i = 0; i < ns; i++) {
+      for (int j = 0; j < ns; j++) {
+        if (i != j && push_cev(c, &sc[i], &sc[j], c1, gi, mode, (uint8_t)neg, pat)) return -1;
+      }
+    }
+    return 0;
+  }
+  for (int i = 0; i < ns; i++) {
+    for (int j = 0; j < nt; j++) {
+      if (c1 && push_cev(c, &sc[i], &tc[j], c1, gi, mode, (uint8_t)neg, pat)) return -1;
+      if (c2 && push_cev(c, &tc[j], &sc[i], c2, gi, mode, (uint8_t)neg, pat)) return -1;
+    }
+  }
+  return 0;
+}
+
+int ct_events(dyad_coder *c, uint32_t a, uint32_t b) {
+  c->cev.len = 0;
+  for (size_t gi = 0; gi < c->vgs.len; gi++) {
+    if (code_vg(c, (uint32_t)gi, a, b)) return -1;
+  }
+  /* A statement is an event only when what it reports is not. */
+  for (size_t i = 0; i < c->cev.len; i++) {
+    ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
+    if (strncmp(e->code, "01", 2) != 0 || c->opt.emit_reported_say) continue;
+    int drop = 0;
+    for (size_t k = 0; k < c->vgs.len && !drop; k++) {
+      ct_vg *o = ct_vg_at(c, (int32_t)k);
+      if (o->parent == (int32_t)e->vg && o->coded && (uint32_t)k != e->vg) {
+        for (size_t j = 0; j < c->cev.len; j++) {
+          ct_event *f = &DU_VEC_AT(&c->cev, ct_event, j);
+          if (f->vg == (uint32_t)k && strncmp(f->code, "01", 2) != 0) drop = 1;
+        }
+      }
+    }
+    if (drop) {
+      e->code[0] = '\0';
+    }
+  }
+  /* Events reported by a speaker other than their source. */
+  for (size_t i = 0; i < c->cev.len; i++) {
+    ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
+    if (!e->code[0]) continue;
+    ct_vg *g = ct_vg_at(c, (int32_t)e->vg);
+    if (g->comp && g->parent >= 0 && e->mode == DYAD_MODE_ASSERTED) {
+      int32_t ps = ct_subject(c, g->parent);
+      if (ps >= 0) {
+        ct_actor_code pc[4];
+        int np = ct_np_codes(c, ps, pc, 4);
+        if (np == 0 || strcmp(pc[0].code, e->source) != 0) e->mode = DYAD_MODE_REPORTED;
+      }
+    }
+  }
+  return 0;
+}
