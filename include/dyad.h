@@ -226,6 +226,10 @@ typedef struct dyad_code_options {
   int emit_reported_say;   /* also emit 01x "said" events beside embedded events */
   int keep_negated;        /* emit negated events flagged negated (default 1) */
   size_t max_text_len;     /* stories longer than this fail with ETOOBIG (0: 16 MiB) */
+  /* Debugging: called with one line of analysis per sentence element
+   * (tokens, noun phrases, verb groups, matches). NULL: no trace. */
+  void (*trace)(const char *line, void *ud);
+  void *trace_ud;
 } dyad_code_options;
 
 DYAD_EXTERN void dyad_code_options_init(dyad_code_options *o);

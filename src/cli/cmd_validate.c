@@ -75,6 +75,10 @@ static int attr_val(const char *s, const char *name, char *out, size_t cap) {
   return 1;
 }
 
+static void trace_line(const char *line, void *ud) {
+  fprintf((FILE *)ud, "  | %s\n", line);
+}
+
 static cat_score *cat_get(cat_score *cats, int *ncat, const char *name) {
   for (int i = 0; i < *ncat; i++) {
     if (!strcmp(cats[i].name, name)) return &cats[i];
@@ -90,6 +94,7 @@ int cmd_validate(int argc, char **argv) {
   const char *kbs[16];
   size_t nkb = 0;
   int quiet = 0, all = 0;
+  const char *only = NULL;
   const char *file = NULL;
   for (int i = 1; i < argc; i++) {
     if (cli_opt(argv[i], "--help", "-h")) {
@@ -101,6 +106,8 @@ int cmd_validate(int argc, char **argv) {
       quiet = 1;
     } else if (cli_opt(argv[i], "--all", NULL)) {
       all = 1;
+    } else if (cli_opt(argv[i], "--trace", NULL) && i + 1 < argc) {
+      only = argv[++i];
     } else if (cli_opt(argv[i], "--use-parse", NULL)) {
       cli_err("--use-parse is not supported: dyad codes from raw text");
       return EXIT_USAGE;
@@ -184,6 +191,16 @@ int cmd_validate(int argc, char **argv) {
     }
     const dyad_petr_record *pr = dyad_reader_petrarch(r);
     if (!pr->evaluate && !all) continue;
+    if (only && strcmp(only, st.id) != 0) continue;
+    {
+      dyad_code_options o;
+      dyad_code_options_init(&o);
+      if (only) {
+        o.trace = trace_line;
+        o.trace_ud = stdout;
+      }
+      dyad_coder_set_options(coder, &o);
+    }
     /* Expected triples. */
     triple exp[MAX_EV];
     int nexp = 0, noevents = 0, is_error = 0;

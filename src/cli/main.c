@@ -29,9 +29,15 @@ int cli_opt(const char *arg, const char *a, const char *b) {
   return (a && !strcmp(arg, a)) || (b && !strcmp(arg, b));
 }
 
+typedef struct diag_ctx {
+  int verbose;
+  long errors;
+} diag_ctx;
+
 static void print_diag(const dyad_diag *d, void *ud) {
-  int verbose = *(int *)ud;
-  if (!verbose && d->level != DYAD_DIAG_ERROR) return;
+  diag_ctx *dc = ud;
+  if (d->level == DYAD_DIAG_ERROR) dc->errors++;
+  if (!dc->verbose) return;
   const char *lvl = d->level == DYAD_DIAG_ERROR ? "error" : "warning";
   if (d->line) fprintf(stderr, "%s:%ld: %s: %s\n", d->file, d->line, lvl, d->message);
   else if (d->file && d->file[0]) fprintf(stderr, "%s: %s: %s\n", d->file, lvl, d->message);
@@ -42,11 +48,16 @@ dyad_kb *cli_load_kb(const char *const *paths, size_t n, int verbose) {
   dyad_kb *kb = NULL;
   dyad_error e;
   memset(&e, 0, sizeof e);
-  int rc = n ? dyad_kb_load_paths(paths, n, print_diag, &verbose, &kb, &e)
+  diag_ctx dc = {verbose, 0};
+  int rc = n ? dyad_kb_load_paths(paths, n, print_diag, &dc, &kb, &e)
              : dyad_kb_load_builtin(&kb, &e);
   if (rc) {
     cli_print_error(&e);
     return NULL;
+  }
+  if (dc.errors && !verbose) {
+    fprintf(stderr, "dyad: the dictionaries have %ld errors; those entries were skipped "
+            "(details: dyad kb check PATH)\n", dc.errors);
   }
   return kb;
 }

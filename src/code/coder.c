@@ -159,6 +159,53 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
   return 0;
 }
 
+static void trace_sentence(dyad_coder *c, uint32_t a, uint32_t b) {
+  char line[4096];
+  size_t o = 0;
+  for (uint32_t i = a; i < b; i++) {
+    const ct_tok *t = &c->t[i];
+    char tag[64] = "";
+    if (t->ment >= 0) snprintf(tag, sizeof tag, "%s", ct_ment_at(c, t->ment)->code);
+    o += (size_t)snprintf(line + o, sizeof line - o, "%s%s%s%s%s ", dt_norm(&c->toks, i),
+                          t->isverb ? "/V" : "", tag[0] ? "[" : "", tag, tag[0] ? "]" : "");
+    if (o >= sizeof line - 80) break;
+  }
+  c->opt.trace(line, c->opt.trace_ud);
+  for (size_t n = 0; n < c->nps.len; n++) {
+    ct_np *np = ct_np_at(c, (int32_t)n);
+    o = (size_t)snprintf(line, sizeof line, "  np%zu [%u,%u) '", n, np->start, np->end);
+    for (uint32_t k = np->start; k < np->end && o < 300; k++) {
+      o += (size_t)snprintf(line + o, sizeof line - o, "%s%s", k > np->start ? " " : "",
+                            dt_norm(&c->toks, k));
+    }
+    snprintf(line + o, sizeof line - o, "' code=%s%s%s conj_next=%d head=%d attach=%d prep=%d%s%s",
+             np->code, np->has_actor ? " actor" : "", np->agent_only ? " agent" : "",
+             np->conj_next, np->conj_head, np->attach_to, np->prep,
+             np->appositive ? " appositive" : "", np->pron ? " pron" : "");
+    c->opt.trace(line, c->opt.trace_ud);
+  }
+  for (size_t g = 0; g < c->vgs.len; g++) {
+    ct_vg *v = ct_vg_at(c, (int32_t)g);
+    const char *cls = v->verb != UINT32_MAX
+                          ? kb_str(c->kb, c->kb->vclasses[c->kb->verbs[v->verb].vclass].name)
+                          : "-";
+    snprintf(line, sizeof line,
+             "  vg%zu [%u,%u) main=%s class=%s%s%s%s%s%s subj=%d subj_vg=%d parent=%d%s obj_end=%u mode=%d coded=%d",
+             g, v->start, v->end, dt_norm(&c->toks, v->main), cls, v->finite ? " finite" : "",
+             v->passive ? " passive" : "", v->negated ? " neg" : "", v->infinitive ? " inf" : "",
+             v->gerund ? " ger" : "", v->subj, v->subj_vg, v->parent, v->comp ? " comp" : "",
+             v->obj_end, v->mode, v->coded);
+    c->opt.trace(line, c->opt.trace_ud);
+  }
+  for (size_t i = 0; i < c->cev.len; i++) {
+    ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
+    const char *pt = e->pattern != UINT32_MAX ? kb_str(c->kb, c->kb->patterns[e->pattern].text) : "(verb)";
+    snprintf(line, sizeof line, "  event %s -> %s %s vg%u mode=%d neg=%d via %s", e->source,
+             e->target, e->code[0] ? e->code : "(dropped)", e->vg, e->mode, e->negated, pt);
+    c->opt.trace(line, c->opt.trace_ud);
+  }
+}
+
 static int code_sentence(dyad_coder *c, uint32_t si, const dt_sentence *s) {
   uint32_t a = s->tok_start, b = s->tok_end;
   /* Case is no guide in an all-caps or all-lower-case sentence. */
@@ -177,6 +224,7 @@ static int code_sentence(dyad_coder *c, uint32_t si, const dt_sentence *s) {
   if (ct_chunks(c, a, b)) return -1;
   if (ct_clauses(c, a, b)) return -1;
   if (ct_events(c, a, b)) return -1;
+  if (c->opt.trace) trace_sentence(c, a, b);
   return emit_events(c, si, s);
 }
 

@@ -677,9 +677,11 @@ static uint32_t petrarch_vclass(kb_builder *b, const char *name, const char *cod
   return vc;
 }
 
-/* Register one verb phrase form ("CORDONED_OFF" with head index). */
+/* Register one verb phrase form ("CORDONED_OFF" with head index) with
+ * the verb-form type VF of its inflected word (0: guess from the ending). */
 static void verb_form(kb_builder *b, const char *file, long line,
-                      const char *form, uint32_t verb, int head, int weak) {
+                      const char *form, uint32_t verb, int head, int weak,
+                      uint32_t lemma, uint8_t vf) {
   uint32_t ids[KBB_MAX_PHRASE];
   int n = kbb_phrase(b, form, strlen(form), ids);
   if (n <= 0) {
@@ -690,7 +692,16 @@ static void verb_form(kb_builder *b, const char *file, long line,
   kbb_trie_add2(b, TRIE_VERB, ids, n, verb, (uint32_t)head | (weak ? 0x80u : 0));
   /* The inflected word is a verb form for the chunker. */
   uint32_t w = ids[head];
-  if (!(kbb_word_get_lex(b, w) & LX_VERB)) kbb_word_lex(b, w, LX_VERB);
+  if (!vf) {
+    const char *ws = kbb_word_str(b, w);
+    size_t l = strlen(ws);
+    if (l > 3 && !strcmp(ws + l - 3, "ing")) vf = VF_GER;
+    else if (l > 2 && !strcmp(ws + l - 2, "ed")) vf = VF_PAST | VF_PPART;
+    else if (l > 1 && ws[l - 1] == 's' && w != lemma) vf = VF_3SG;
+    else if (w == lemma) vf = VF_BASE;
+    else vf = VF_PAST | VF_PPART;
+  }
+  if (!(kbb_word_get_vform(b, w) & vf)) kbb_word_vform(b, w, lemma, vf);
 }
 
 /* Split a multi-word verb "WIRE_+TAP" into words and the head index. */
@@ -781,7 +792,7 @@ static void verb_line(kb_builder *b, preader *r, uint16_t fileno,
   v.head = (uint8_t)head;
   v.nwords = (uint8_t)nwords;
   uint32_t vi = kbb_verb(b, &v);
-  verb_form(b, r->file, r->line, phrase, vi, head, 0);
+  verb_form(b, r->file, r->line, phrase, vi, head, 0, lemma, VF_BASE);
   if (forms) {
     char *save = NULL;
     for (char *f = strtok_r(forms, " \t", &save); f; f = strtok_r(NULL, " \t", &save)) {
@@ -789,7 +800,7 @@ static void verb_line(kb_builder *b, preader *r, uint16_t fileno,
       int fh;
       split_multi(f, fp, sizeof fp, &fh);
       lower_ascii(fp);
-      verb_form(b, r->file, r->line, fp, vi, nwords > 1 ? fh : 0, 0);
+      verb_form(b, r->file, r->line, fp, vi, nwords > 1 ? fh : 0, 0, lemma, 0);
     }
   } else {
     /* Regular forms of the head word, in place within the phrase. */
@@ -806,6 +817,7 @@ static void verb_line(kb_builder *b, preader *r, uint16_t fileno,
       snprintf(ping, sizeof ping, "%sing", headw);
     }
     const char *variants[] = {s3, past, ger, ped, ping};
+    static const uint8_t vfs[] = {VF_3SG, VF_PAST | VF_PPART, VF_GER, VF_PAST | VF_PPART, VF_GER};
     for (size_t k = 0; k < DU_ARRAY_LEN(variants); k++) {
       char tmp[256], outp[300] = "";
       snprintf(tmp, sizeof tmp, "%s", phrase);
@@ -816,7 +828,7 @@ static void verb_line(kb_builder *b, preader *r, uint16_t fileno,
         snprintf(outp + ol, sizeof outp - ol, "%s%s", ol ? " " : "", i == head ? variants[k] : w);
       }
       if (k >= 3 && (!strcmp(variants[k], past) || !strcmp(variants[k], ger))) continue;
-      verb_form(b, r->file, r->line, outp, vi, head, 0);
+      verb_form(b, r->file, r->line, outp, vi, head, 0, lemma, vfs[k]);
     }
   }
   /* Irregular forms our lexicon knows (single-word verbs only), as weak

@@ -26,6 +26,7 @@ struct dyad_reader {
   char *text_copy;
   /* PETRARCH records */
   du_buf rec_text, rec_id, rec_date, rec_cat, rec_exp;
+  int in_comment;
   dyad_petr_record petr;
 };
 
@@ -231,13 +232,22 @@ static void unescape(char *s) {
 }
 
 static int next_petrarch(dyad_reader *r, dyad_story *st, dyad_error *err) {
-  /* Find "<Sentence " then collect until "</Sentence>". */
+  /* Find "<Sentence " (outside comments) then collect until "</Sentence>". */
   for (;;) {
     int rc = read_line(r);
     if (rc < 0) return du_err(err, DYAD_EIO, "%s: read error", r->name);
     if (rc == 0) return -1;
-    const char *s = strstr(r->buf.data, "<Sentence ");
-    if (!s) continue;
+    char *l = r->buf.data;
+    if (r->in_comment) {
+      char *e = strstr(l, "-->");
+      if (!e) continue;
+      r->in_comment = 0;
+      l = e + 3;
+    }
+    char *cm = strstr(l, "<!--");
+    if (cm && !strstr(cm, "-->")) r->in_comment = 1;
+    const char *s = strstr(l, "<Sentence ");
+    if (!s || (cm && cm < s)) continue;
     r->story_line = r->line;
     char val[256];
     du_buf_reset(&r->rec_id);
@@ -253,13 +263,13 @@ static int next_petrarch(dyad_reader *r, dyad_story *st, dyad_error *err) {
     for (;;) {
       rc = read_line(r);
       if (rc <= 0) break;
-      char *l = r->buf.data;
-      if (strstr(l, "</Sentence>") && !in_text) {
+      char *ln = r->buf.data;
+      if (strstr(ln, "</Sentence>") && !in_text) {
         closed = 1;
         break;
       }
       if (in_text) {
-        char *e = strstr(l, "</Text>");
+        char *e = strstr(ln, "</Text>");
         if (e) {
           *e = '\0';
           in_text = 0;
@@ -272,7 +282,7 @@ static int next_petrarch(dyad_reader *r, dyad_story *st, dyad_error *err) {
         }
         continue;
       }
-      char *t = strstr(l, "<Text>");
+      char *t = strstr(ln, "<Text>");
       if (t) {
         t += 6;
         char *e = strstr(t, "</Text>");
@@ -282,8 +292,8 @@ static int next_petrarch(dyad_reader *r, dyad_story *st, dyad_error *err) {
         du_buf_putc(&r->rec_text, '\n');
         continue;
       }
-      if (strstr(l, "<EventCoding")) {
-        du_buf_append(&r->rec_exp, l, strlen(l));
+      if (strstr(ln, "<EventCoding")) {
+        du_buf_append(&r->rec_exp, ln, strlen(ln));
         du_buf_putc(&r->rec_exp, '\n');
       }
     }
