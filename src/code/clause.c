@@ -58,9 +58,46 @@ static int subject_like(const dyad_coder *c, uint32_t p) {
   return is_word(c, p);
 }
 
+/* Does the noun-phrase-like run before I start with a determiner or an
+ * adjective ("full cultural ties", "a 12-year break")? Then a present
+ * form at I is the head noun, not a verb. */
+static int np_run_before(const dyad_coder *c, uint32_t a, uint32_t i) {
+  uint32_t k = i;
+  int words = 0;
+  while (k > a) {
+    k--;
+    const ct_tok *t = &c->t[k];
+    const dt_token *tk = &c->toks.v[k];
+    if (tk->flags & TK_HYPHEN) continue;
+    if (t->isverb) return 0;
+    if (t->lex & (LX_DET | LX_POSSPRON | LX_QUANT | LX_NUMW)) return !ct_word_is(c, k, "that");
+    if (tk->flags & (TK_POSS | TK_NUM)) return 1;
+    if (tk->flags & TK_PUNCT) return 0;
+    if (t->lex & (LX_PREP | LX_CONJ | LX_SUBORD | LX_REL | LX_TO | AUX | LX_NEG | LX_PRON)) {
+      /* The run started right after a preposition: "with full ties". */
+      return words > 0 && (t->lex & LX_PREP) && !(t->lex & LX_SUBORD);
+    }
+    if (t->ment >= 0) return 0;
+    if ((t->lex & LX_ADJ) && !(t->lex & (LX_NOUN | LX_VERB))) return 1;
+    if (tk->flags & TK_CAP) return 0;
+    words++;
+    if (words > 4) return 0;
+  }
+  return 0;
+}
+
 static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i) {
   const ct_tok *t = &c->t[i];
   uint8_t vf = t->vform;
+  /* The possessive 's is "is" only after a pronoun: "it's", "he's". */
+  if (c->toks.v[i].flags & TK_POSS) {
+    return i > a && (c->t[i - 1].lex & LX_PRON) && !(c->t[i - 1].lex & LX_POSSPRON);
+  }
+  /* "May" inside a sentence is the month. */
+  if ((t->lex & LX_MONTH) && (t->lex & LX_MODAL) && i > a && ct_capitalised(c, i) &&
+      !c->caps_unreliable) {
+    return 0;
+  }
   if (t->lex & AUX) return 1;
   if (!(t->lex & LX_VERB) || !vf) return 0;
   /* A capitalised word inside a sentence is a name, not a verb. */
@@ -80,7 +117,8 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i) {
   const ct_tok *pt = &c->t[p];
   if (noun_context(c, p)) return 0;
   if (pt->lex & LX_TO) return (vf & VF_BASE) != 0;
-  if (pt->lex & (LX_MODAL | LX_DO)) return (vf & VF_BASE) != 0;
+  if (pt->lex & LX_MODAL) return 1; /* even "would acting" (a typo) */
+  if (pt->lex & LX_DO) return (vf & VF_BASE) != 0;
   if (pt->lex & LX_NEG) return 1;
   if (pt->lex & (LX_BE | LX_HAVE)) return (vf & (VF_PPART | VF_GER | VF_PAST)) != 0;
   if (pt->lex & LX_PREP) {
@@ -92,6 +130,7 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i) {
            ((vf & VF_BASE) && i + 1 < b && !(c->t[i + 1].lex & LX_NOUN));
   }
   if (pt->lex & LX_CONJ) {
+    /* "awful and evil minister": adjectives joined inside a noun phrase. */
     /* "condemned X and promised Y": a finite verb after "and". */
     int64_t q = prev_content(c, a, p);
     if (q >= 0 && c->t[q].isverb && (c->t[q].vform & VF_GER) && (vf & VF_GER)) return 0;
@@ -99,6 +138,7 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i) {
     return (vf & (VF_PAST | VF_3SG)) != 0 || ((vf & VF_BASE) && !(t->lex & LX_NOUN));
   }
   if (subject_like(c, p)) {
+    if ((vf & (VF_3SG | VF_BASE)) && !(vf & VF_PAST) && np_run_before(c, a, i)) return 0;
     if (vf & (VF_PAST | VF_3SG)) {
       /* "peace talks resumed": TALKS before a finite verb is a noun. */
       if ((vf & VF_3SG) && !(vf & VF_PAST) && i + 1 < b && c->t[i + 1].ment < 0 &&
@@ -370,15 +410,53 @@ int ct_verbs(dyad_coder *c, uint32_t a, uint32_t b) {
     c->t[i].isverb = 0;
     c->t[i].vg = -1;
   }
-  /* Verb decisions (left to right: later decisions look at earlier ones). */
+  /* Verb decisions (left to right: later decisions look at earlier ones).
+   * A clause has one finite verb: after it, another tensed word needs a
+   * clause boundary first ("will abandon full cultural ties" has no verb
+   * "ties"), unless it follows a reporting verb and its own subject
+   * ("Turkey said Russia violated the deal"). */
+  int finite = 0, say = 0;
+  uint32_t finite_at = 0;
   for (uint32_t i = a; i < b; i++) {
     ct_tok *t = &c->t[i];
-    if (t->ment >= 0) {
-      /* A one-word agent that is also a verb form stays an agent. */
-      continue;
+    const dt_token *k = &c->toks.v[i];
+    if ((k->flags & TK_PUNCT && (k->punct == ',' || k->punct == ';' || k->punct == ':' ||
+                                 k->punct == '(' || k->punct == ')' || k->punct == '"')) ||
+        (t->ment < 0 && (t->lex & (LX_CONJ | LX_REL | LX_THAT)) ) ||
+        (t->ment < 0 && (t->lex & LX_SUBORD) && !(t->lex & LX_PREP))) {
+      finite = 0;
     }
+    if (t->ment >= 0) continue; /* agents and actors are not verbs */
     if (!(t->lex & (LX_VERB | AUX))) continue;
     t->isverb = (uint8_t)decide_verb(c, a, b, i);
+    if (!t->isverb) continue;
+    int64_t pp = prev_content(c, a, i);
+    /* Skip negation back to the auxiliary: "did n't clash", "will not ever". */
+    while (pp > (int64_t)a && (c->t[pp].lex & LX_NEG) && !c->t[pp].isverb) {
+      pp = prev_content(c, a, (uint32_t)pp);
+    }
+    int after_aux = pp >= 0 && (c->t[pp].lex & AUX) && c->t[pp].isverb;
+    int after_to = pp >= 0 && (c->t[pp].lex & LX_TO);
+    int is_finite = !after_to && !after_aux &&
+                    ((t->lex & AUX) ? 1 : (t->vform & (VF_3SG | VF_BASE)) ||
+                                          ((t->vform & VF_PAST) && !(t->vform & VF_PPART)));
+    int ambiguous_past = !after_aux && !after_to && !(t->lex & AUX) &&
+                         (t->vform & VF_PAST) && (t->vform & VF_PPART);
+    if (finite && (is_finite || ambiguous_past) && !(t->lex & AUX && after_aux)) {
+      /* A second tensed verb in the same clause. */
+      int complement = say && i > finite_at + 1;
+      if (!complement) {
+        if (ambiguous_past) continue; /* a participle: "the talks held in Ankara" */
+        t->isverb = 0;
+        continue;
+      }
+    }
+    if (is_finite || ambiguous_past) {
+      finite = 1;
+      finite_at = i;
+      uint32_t lw = t->lemma ? t->lemma : t->wid;
+      say = ((t->lex | (lw ? c->kb->words[lw].lex : 0)) & LX_SAY) != 0;
+    }
   }
   return build_groups(c, a, b);
 }
@@ -454,10 +532,14 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
     int32_t s = find_subject(c, a, (int32_t)gi, &coord, &rel);
     if (coord) {
       for (int32_t k = (int32_t)gi - 1; k >= 0; k--) {
-        if (ct_vg_at(c, k)->finite) {
-          g->subj_vg = k;
-          break;
+        if (!ct_vg_at(c, k)->finite) continue;
+        /* "said that X would fail and warned that ...": a reporting verb
+         * coordinates with the reporting level, not inside what was said. */
+        while (g->say && ct_vg_at(c, k)->comp && ct_vg_at(c, k)->parent >= 0) {
+          k = ct_vg_at(c, k)->parent;
         }
+        g->subj_vg = k;
+        break;
       }
     } else {
       g->subj = s;
@@ -484,7 +566,7 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
       uint32_t from = o->end;
       uint32_t to = g->subj >= 0 ? ct_np_at(c, g->subj)->start : g->start;
       if (to < from) break;
-      int ok = 1, saw_that = 0;
+      int ok = 1, saw_that = 0, saw_np = 0;
       for (uint32_t q = from; q < to; q++) {
         const ct_tok *t = &c->t[q];
         if (t->lex & LX_THAT) {
@@ -492,9 +574,11 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
           continue;
         }
         if (t->np >= 0) {
-          /* Only time phrases between the verb and "that". */
           ct_np *np = ct_np_at(c, t->np);
-          if (np->prep >= 0 && !np->has_actor) {
+          /* Time phrases, and a noun that takes the clause: "expressed
+           * hopes that ...". */
+          if ((np->prep >= 0 || !saw_that) && !np->has_actor) {
+            if (np->prep < 0) saw_np = 1;
             q = np->end - 1;
             continue;
           }
@@ -505,6 +589,7 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
         ok = 0;
         break;
       }
+      if (saw_np && !saw_that) ok = 0;
       if (ok && (saw_that || o->say || (c->t[o->main].lex & LX_VERB))) {
         g->parent = k;
         g->comp = 1;

@@ -62,6 +62,9 @@ static int32_t first_actor_np(dyad_coder *c, uint32_t from, uint32_t to,
 
 static const char *const by_preps[] = {"by", NULL};
 static const char *const passive_preps[] = {"with", "from", "by", NULL};
+/* Without an agent, an actor the event happened in or at (TABARI and
+ * PETRARCH convention: "was shot dead in Osgiliath"). */
+static const char *const place_preps[] = {"in", "at", NULL};
 
 static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *t,
                     const char *code, uint32_t vgi, uint8_t mode, uint8_t neg,
@@ -120,16 +123,22 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     if (tgt < 0) tgt = subj;
     if (src < 0) src = first_actor_np(c, rfrom, rto, tgt, 1, by_preps);
     if (src < 0) src = first_actor_np(c, rfrom, rto, tgt, 1, passive_preps);
+    if (src < 0) src = first_actor_np(c, rfrom, rto, tgt, 1, place_preps);
   } else {
     if (src < 0) src = subj;
     if (tgt < 0) tgt = first_actor_np(c, rfrom, rto, src, 0, NULL);
     if (tgt < 0) {
-      /* The subject of a complement clause. */
+      /* The subject of a complement clause, or the first actor of its
+       * subject phrase ("said that an embargo against Mordor would fail"). */
       for (size_t k = gi + 1; k < c->vgs.len; k++) {
         ct_vg *o = ct_vg_at(c, (int32_t)k);
         if (o->parent == (int32_t)gi && o->comp) {
           int32_t cs = ct_subject(c, (int32_t)k);
-          if (cs >= 0 && (ct_np_at(c, cs)->has_actor || ct_np_at(c, cs)->agent_only)) tgt = cs;
+          if (cs >= 0 && (ct_np_at(c, cs)->has_actor || ct_np_at(c, cs)->agent_only)) {
+            tgt = cs;
+          } else if (cs >= 0) {
+            tgt = first_actor_np(c, ct_np_at(c, cs)->start, o->start, src, 0, NULL);
+          }
           break;
         }
       }

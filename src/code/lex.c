@@ -33,6 +33,12 @@ void ct_lookup(dyad_coder *c) {
       t->lex = kw->lex;
       t->vform = kw->vform;
       t->lemma = kw->lemma;
+      /* A word known only from a dictionary phrase has no class: guess
+       * adverbs from their ending ("heavily"). */
+      if (!kw->lex && !kw->vform && n > 4 && w[n - 1] == 'y' && w[n - 2] == 'l' &&
+          !(k->flags & TK_CAP)) {
+        t->lex = LX_ADV;
+      }
       continue;
     }
     t->lemma = 0;

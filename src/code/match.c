@@ -160,6 +160,28 @@ static int match_fwd(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
           uint32_t pend = pp_end(c, k, end);
           /* Allow the phrase to run on through "of": "(OF &MILITARY)". */
           uint32_t icur = k + 1;
+          /* The phrase's first word follows the preposition (after
+           * determiners): (FOR ASYLUM) is "for asylum", not "for foreign
+           * asylum". */
+          while (icur < end && (c->t[icur].lex & (LX_DET | LX_POSSPRON)) &&
+                 !(c->t[icur].lex & LX_NOUN)) {
+            icur++;
+          }
+          if (inner_n && (e[i + 1].kind == PE_WORD || e[i + 1].kind == PE_SYNSET) &&
+              !e[i + 1].adj) {
+            kb_pelem first = e[i + 1];
+            first.adj = 1;
+            mstate save0 = *s;
+            uint32_t c0 = icur;
+            if (match_fwd(s, &first, 1, &c0, pend > c0 ? pend : c0 + 1) &&
+                match_fwd(s, e + i + 2, inner_n - 1, &c0, DU_MAX(pend, c0))) {
+              *cur = c0;
+              ok = 1;
+              break;
+            }
+            *s = save0;
+            continue;
+          }
           mstate save = *s;
           if (match_fwd(s, e + i + 1, inner_n, &icur, inner_n ? DU_MAX(pend, icur) : k + 1)) {
             *cur = inner_n ? icur : k + 1;

@@ -162,10 +162,20 @@ int ct_discard(const dyad_coder *c, uint32_t a, uint32_t b, int *story) {
 
 /* ---- noun phrases ---- */
 
+static int pure_adj(const dyad_coder *c, uint32_t i) {
+  return (c->t[i].lex & LX_ADJ) && !(c->t[i].lex & (LX_NOUN | LX_VERB | LX_DET)) &&
+         c->t[i].ment < 0;
+}
+
 /* Words that end a noun phrase. */
 static int np_breaker(const dyad_coder *c, uint32_t i) {
   const ct_tok *t = &c->t[i];
   if (t->ment >= 0) return 0;
+  /* "awful and evil minister": a conjunction between adjectives. */
+  if ((t->lex & LX_CONJ) && i > 0 && i + 1 < c->toks.n && pure_adj(c, i - 1) &&
+      pure_adj(c, i + 1)) {
+    return 0;
+  }
   const dt_token *k = &c->toks.v[i];
   if (k->flags & TK_PUNCT) {
     if (k->flags & TK_HYPHEN) return 0;

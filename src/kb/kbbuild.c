@@ -688,6 +688,31 @@ int kbb_finish(kb_builder *b, dyad_kb **out, dyad_error *err) {
     kb->n_cameo = w;
   }
 
+  /* Regular plurals of nouns point at their singular ("efforts" ->
+   * "effort") so that patterns match either. */
+  for (uint32_t i = 1; i < nwords; i++) {
+    kb_word *w = &words[i];
+    if (w->vform || w->lemma != i || w->len < 4) continue;
+    const char *s = b->strs.pool.data + w->str;
+    size_t n = w->len;
+    if (s[n - 1] != 's' || s[n - 2] == 's') continue;
+    char sing[260];
+    uint32_t base = 0;
+    if (n > 4 && !memcmp(s + n - 3, "ies", 3)) {
+      snprintf(sing, sizeof sing, "%.*sy", (int)(n - 3), s);
+      base = kbb_word_find(b, sing, strlen(sing));
+    }
+    if (!base && n > 3 && s[n - 2] == 'e') {
+      snprintf(sing, sizeof sing, "%.*s", (int)(n - 2), s);
+      base = kbb_word_find(b, sing, strlen(sing));
+    }
+    if (!base) {
+      snprintf(sing, sizeof sing, "%.*s", (int)(n - 1), s);
+      base = kbb_word_find(b, sing, strlen(sing));
+    }
+    if (base && base != i) w->lemma = words[base].lemma;
+  }
+
   /* Strings last: every kbb_str call is done. */
   kb->n_strings = (uint32_t)b->strs.pool.len;
   kb->strings = b->strs.pool.data;

@@ -519,8 +519,15 @@ void kbp_petrarch_pattern(kb_builder *b, uint32_t vclass, uint16_t fileno,
       pb_add(&pb, (uint8_t)kind, 0, 0);
       depth_pp--;
     } else if (!strcmp(t, "{")) pb_add(&pb, PE_NP, 0, 0);
-    else if (!strcmp(t, "}")) pb_add(&pb, PE_NP_END, 0, 0);
-    else if (t[0] == '&') {
+    else if (!strcmp(t, "}")) {
+      /* In a noun phrase group the word before the head must touch it:
+       * {NEW &TIETYPES RELATIONS} matches "new global economic relations"
+       * but {&TIETYPES MEMOS} not "cultural secret memos". */
+      kb_pelem *arr = pb.verb_seen ? pb.post : pb.pre;
+      int n = pb.verb_seen ? pb.npost : pb.npre;
+      if (n >= 3 && arr[n - 1].kind != PE_NP && arr[n - 2].kind != PE_NP) arr[n - 1].adj = 1;
+      pb_add(&pb, PE_NP_END, 0, 0);
+    } else if (t[0] == '&') {
       pb_synset(&pb, t, 0);
     } else if (!strcmp(t, "-")) {
       continue; /* stray leading dash */
