@@ -260,6 +260,11 @@ static int build_groups(dyad_coder *c, uint32_t a, uint32_t b) {
         continue;
       }
       if ((u->lex & LX_ADV) && !u->isverb) continue;
+      /* "was heavily and unjustly criticized" */
+      if ((u->lex & LX_CONJ) && j > g.start && (c->t[j - 1].lex & LX_ADV) && j + 1 < b &&
+          (c->t[j + 1].lex & LX_ADV)) {
+        continue;
+      }
       if (!u->isverb) break;
       if (u->lex & AUX) {
         /* An auxiliary followed by more verbs, or a copula. */
@@ -302,8 +307,9 @@ static int build_groups(dyad_coder *c, uint32_t a, uint32_t b) {
       g.gerund = 1;
       finite = 0;
     }
-    if (!has_aux && !g.infinitive && (mt->vform & VF_PPART) && !(mt->vform & VF_PAST)) {
-      finite = 0; /* "Rebuked by Eriador, ..." */
+    if (!has_aux && !g.infinitive && (mt->vform & VF_PPART) &&
+        (!(mt->vform & VF_PAST) || mt->isverb == 2)) {
+      finite = 0; /* "Rebuked by Eriador, ...", "memos sent by Bree" */
     }
     g.finite = (uint8_t)finite;
     g.mode = (uint8_t)modal_mode;
@@ -371,6 +377,13 @@ static int32_t find_subject(dyad_coder *c, uint32_t a, int32_t gi, int *coord,
         continue;
       }
       if (np->prep >= 0 && np->attach_to < 0 && ct_np_at(c, np->conj_head)->attach_to < 0) {
+        /* "after a hafling was reported": right before its verb, after a
+         * word that can open a clause, the NP is the subject. */
+        int adjacent = 1;
+        for (uint32_t z = np->end; z < g->start; z++) {
+          if (!(c->t[z].lex & (LX_ADV | LX_NEG))) adjacent = 0;
+        }
+        if (adjacent && (c->t[np->prep].lex & LX_SUBORD)) return t->np;
         /* In an unattached prepositional phrase ("on Thursday"). */
         p = np->prep - 1;
         continue;
@@ -442,11 +455,14 @@ int ct_verbs(dyad_coder *c, uint32_t a, uint32_t b) {
                                           ((t->vform & VF_PAST) && !(t->vform & VF_PPART)));
     int ambiguous_past = !after_aux && !after_to && !(t->lex & AUX) &&
                          (t->vform & VF_PAST) && (t->vform & VF_PPART);
-    if (finite && (is_finite || ambiguous_past) && !(t->lex & AUX && after_aux)) {
+    if (finite && (is_finite || ambiguous_past) && !(t->lex & AUX)) {
       /* A second tensed verb in the same clause. */
       int complement = say && i > finite_at + 1;
       if (!complement) {
-        if (ambiguous_past) continue; /* a participle: "the talks held in Ankara" */
+        if (ambiguous_past) {
+          t->isverb = 2; /* a participle: "the talks held in Ankara" */
+          continue;
+        }
         t->isverb = 0;
         continue;
       }

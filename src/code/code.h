@@ -84,6 +84,7 @@ typedef struct ct_vg {
   int32_t comp;             /* 1 when in the complement clause of a say verb */
   uint32_t obj_end;         /* end of the object region (exclusive) */
   int32_t coded;            /* events coded from this VG */
+  int32_t weight;           /* weight of the pattern that coded it */
 } ct_vg;
 
 /* A candidate event before output. */

@@ -105,12 +105,23 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
 static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   ct_vg *g = ct_vg_at(c, (int32_t)gi);
   if (g->verb == UINT32_MAX) return 0;
-  /* An infinitive whose governing verb already made an event is part of
-   * that event ("vowed to wage war"). */
-  if (g->parent >= 0 && !g->comp && ct_vg_at(c, g->parent)->coded) return 0;
   ct_match m;
   ct_match_verb(c, gi, a, b, &m);
   if (!m.code1) return 0;
+  /* An infinitive under a verb that already made an event: the more
+   * specific of the two stands ("vowed to wage war" is VOW's, "hosting X
+   * to celebrate Tabaski with Y" is CELEBRATE's, "urged X to respond" is
+   * URGE's). */
+  if (g->parent >= 0 && !g->comp && ct_vg_at(c, g->parent)->coded) {
+    ct_vg *p = ct_vg_at(c, g->parent);
+    if (m.weight <= p->weight) return 0;
+    for (size_t i = 0; i < c->cev.len; i++) {
+      ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
+      if (e->vg == (uint32_t)g->parent) e->code[0] = '\0';
+    }
+    p->coded = 0;
+  }
+  g->weight = m.weight;
   int has1 = strcmp(m.code1, "---") != 0;
   int has2 = m.code2 && *m.code2 && strcmp(m.code2, "---") != 0;
   if (!has1 && !has2) return 0;
@@ -125,6 +136,9 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     if (src < 0) src = first_actor_np(c, rfrom, rto, tgt, 1, passive_preps);
     if (src < 0) src = first_actor_np(c, rfrom, rto, tgt, 1, place_preps);
   } else {
+    /* A pattern that names the source elsewhere makes the subject the
+     * target ("- * TABASKI ^ $"). */
+    if (src >= 0 && tgt < 0 && m.src_np >= 0) tgt = subj;
     if (src < 0) src = subj;
     if (tgt < 0) tgt = first_actor_np(c, rfrom, rto, src, 0, NULL);
     if (tgt < 0) {

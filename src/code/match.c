@@ -16,6 +16,7 @@ typedef struct mstate {
   const dyad_kb *kb;
   int32_t src, tgt;        /* bound NPs */
   int compound;
+  int span;                /* words matched: longer synset phrases win ties */
 } mstate;
 
 static int word_matches(const mstate *s, uint32_t k, uint32_t id) {
@@ -83,13 +84,16 @@ static int32_t prev_actor_np(const mstate *s, uint32_t k, uint32_t start) {
   return -1;
 }
 
-/* End of a prepositional phrase that starts after token P. */
+/* End of a prepositional phrase that starts after token P; it runs on
+ * through the phrases attached to it ("at Osgiliath with the parliament
+ * of Gondor in Eriador"). */
 static uint32_t pp_end(const dyad_coder *c, uint32_t p, uint32_t end) {
   uint32_t q = p + 1;
   for (; q < end; q++) {
     const ct_tok *t = &c->t[q];
     if (t->ment >= 0 || t->np >= 0) continue;
-    if (t->isverb || (t->lex & (LX_PREP | LX_CONJ | LX_SUBORD | LX_REL)) ||
+    if ((t->lex & LX_PREP) && !(t->lex & LX_SUBORD)) continue;
+    if (t->isverb || (t->lex & (LX_CONJ | LX_SUBORD | LX_REL)) ||
         (c->toks.v[q].flags & TK_PUNCT && !(c->toks.v[q].flags & TK_HYPHEN))) {
       break;
     }
@@ -114,6 +118,7 @@ static int match_fwd(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
           if (k >= end) return 0;
         }
         *cur = k + 1;
+        s->span++;
         i++;
         break;
       }
@@ -126,6 +131,7 @@ static int match_fwd(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
           if (k >= end) return 0;
         }
         *cur = k + len;
+        s->span += (int)len;
         i++;
         break;
       }
@@ -137,11 +143,13 @@ static int match_fwd(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
         if (x->kind == PE_TARGET) s->tgt = np;
         if (x->kind == PE_SOURCE) s->src = np;
         *cur = ct_np_at(c, np)->end;
+        s->span++;
         i++;
         break;
       }
       case PE_COMPOUND:
         s->compound = 1;
+        s->span++;
         i++;
         break;
       case PE_PP: {
@@ -275,6 +283,7 @@ static int match_back(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
           uint32_t len = synset_at(s, k, *cur, x->id);
           if (len && k + len <= *cur) {
             found = 1;
+            s->span += (int)len;
             break;
           }
         }
@@ -290,6 +299,7 @@ static int match_back(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
         if (x->kind == PE_TARGET) s->tgt = np;
         if (x->kind == PE_SOURCE) s->src = np;
         *cur = ct_np_at(c, np)->start;
+        s->span++;
         break;
       }
       case PE_COMPOUND: {
@@ -298,6 +308,7 @@ static int match_back(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
         ct_np *h = ct_np_at(c, np->conj_head);
         if (h->conj_next < 0) return 0;
         s->compound = 1;
+        s->span++;
         break;
       }
       case PE_PP_END:
@@ -383,14 +394,15 @@ void ct_match_verb(dyad_coder *c, uint32_t vgi, uint32_t a, uint32_t b,
   memset(&bs, 0, sizeof bs);
   for (uint32_t p = vc->patterns; p < vc->patterns + vc->npatterns; p++) {
     const kb_pattern *pt = &kb->patterns[p];
-    if ((int)pt->weight <= m->weight && best >= 0) continue;
     if ((int)pt->weight < m->weight) continue;
-    mstate s = {c, kb, -1, -1, 0};
+    mstate s = {c, kb, -1, -1, 0, 0};
     uint32_t cur = g->vend;
     if (!match_fwd(&s, kb->pelems + pt->post, pt->npost, &cur, DU_MAX(g->obj_end, g->vend))) continue;
     uint32_t bcur = g->vstart;
     if (!match_back(&s, kb->pelems + pt->pre, pt->npre, &bcur, cstart, subj)) continue;
-    if ((int)pt->weight > m->weight || best < 0) {
+    /* More elements win; then more words (a longer synset phrase); then
+     * the earlier pattern. */
+    if ((int)pt->weight > m->weight || best < 0 || s.span > bs.span) {
       best = (int32_t)p;
       m->weight = pt->weight;
       bs = s;
