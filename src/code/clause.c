@@ -86,7 +86,8 @@ static int np_run_before(const dyad_coder *c, uint32_t a, uint32_t i) {
   return 0;
 }
 
-static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i) {
+static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i,
+                       int finite_seen) {
   const ct_tok *t = &c->t[i];
   uint8_t vf = t->vform;
   /* The possessive 's is "is" only after a pronoun: "it's", "he's". */
@@ -160,6 +161,9 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i) {
       return 1;
     }
     if (vf & VF_GER) return 0;
+    /* A bare participle right after a name, in a clause with no verb yet
+     * ("Ethiopia broken down ..."): ungrammatical, but a verb. */
+    if ((vf & VF_PPART) && !finite_seen && c->t[p].ment >= 0) return 1;
   }
   return 0;
 }
@@ -441,7 +445,7 @@ int ct_verbs(dyad_coder *c, uint32_t a, uint32_t b) {
     }
     if (t->ment >= 0) continue; /* agents and actors are not verbs */
     if (!(t->lex & (LX_VERB | AUX))) continue;
-    t->isverb = (uint8_t)decide_verb(c, a, b, i);
+    t->isverb = (uint8_t)decide_verb(c, a, b, i, finite);
     if (!t->isverb) continue;
     int64_t pp = prev_content(c, a, i);
     /* Skip negation back to the auxiliary: "did n't clash", "will not ever". */
@@ -585,7 +589,7 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
       int ok = 1, saw_that = 0, saw_np = 0;
       for (uint32_t q = from; q < to; q++) {
         const ct_tok *t = &c->t[q];
-        if (t->lex & LX_THAT) {
+        if ((t->lex & LX_THAT) || ct_word_is(c, q, "whether")) {
           saw_that = 1;
           continue;
         }
@@ -606,7 +610,8 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
         break;
       }
       if (saw_np && !saw_that) ok = 0;
-      if (ok && (saw_that || o->say || (c->t[o->main].lex & LX_VERB))) {
+      /* Without "that", only reporting and thinking verbs take a clause. */
+      if (ok && (saw_that ? (c->t[o->main].lex & LX_VERB) != 0 : o->say)) {
         g->parent = k;
         g->comp = 1;
       }

@@ -141,6 +141,8 @@ typedef struct ct_actor_code {
 int32_t ct_np_unit(dyad_coder *c, int32_t np);
 /* Every actor code NP stands for (coordinations expanded). */
 int ct_np_codes(dyad_coder *c, int32_t np, ct_actor_code *out, int max);
+/* The same without climbing to the phrase NP is attached to. */
+int ct_np_codes_own(dyad_coder *c, int32_t np, ct_actor_code *out, int max);
 int ct_mentions(dyad_coder *c, uint32_t a, uint32_t b);
 int ct_chunks(dyad_coder *c, uint32_t a, uint32_t b);
 int ct_discard(const dyad_coder *c, uint32_t a, uint32_t b, int *story);
@@ -156,6 +158,7 @@ typedef struct ct_match {
   uint32_t pattern;          /* UINT32_MAX: default code of the verb */
   const char *code1, *code2;
   int32_t src_np, tgt_np;    /* NPs bound by $ and +, -1 */
+  int32_t skip_np;           /* last NP skipped by ^, -1 */
   uint8_t compound;          /* % matched */
   int weight;
   char pair1[16];            /* storage for the first half of a code pair */

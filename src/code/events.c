@@ -105,6 +105,9 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
 static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   ct_vg *g = ct_vg_at(c, (int32_t)gi);
   if (g->verb == UINT32_MAX) return 0;
+  /* "X is said to ...", "was reported to ...": a hedge on what follows,
+   * not an event of its own. */
+  if (g->passive && g->say) return 0;
   ct_match m;
   ct_match_verb(c, gi, a, b, &m);
   if (!m.code1) return 0;
@@ -147,9 +150,12 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
       for (size_t k = gi + 1; k < c->vgs.len; k++) {
         ct_vg *o = ct_vg_at(c, (int32_t)k);
         if (o->parent == (int32_t)gi && o->comp) {
-          int32_t cs = ct_subject(c, (int32_t)k);
+          int32_t cs = o->subj;
           if (cs >= 0 && (ct_np_at(c, cs)->has_actor || ct_np_at(c, cs)->agent_only)) {
             tgt = cs;
+          } else if (cs >= 0 && ct_np_at(c, cs)->pron) {
+            /* "begun to question whether he has a future with X". */
+            tgt = first_actor_np(c, o->end, DU_MAX(o->obj_end, o->end), src, 0, NULL);
           } else if (cs >= 0) {
             tgt = first_actor_np(c, ct_np_at(c, cs)->start, o->start, src, 0, NULL);
           }
@@ -161,7 +167,16 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   if (src < 0) return 0;
   ct_actor_code sc[MAXC], tc[MAXC];
   int ns = ct_np_codes(c, src, sc, MAXC);
-  int nt = tgt >= 0 ? ct_np_codes(c, tgt, tc, MAXC) : 0;
+  int nt = 0;
+  if (tgt >= 0) {
+    /* A target the pattern found after skipping the phrase it is attached
+     * to ("^ ^ +": "with the parliament of Gondor") stands on its own. */
+    if (tgt == m.tgt_np && m.skip_np >= 0 && ct_np_unit(c, tgt) == m.skip_np) {
+      nt = ct_np_codes_own(c, tgt, tc, MAXC);
+    } else {
+      nt = ct_np_codes(c, tgt, tc, MAXC);
+    }
+  }
 
   /* Modality and negation. */
   uint8_t mode = g->mode;
@@ -170,6 +185,7 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     ct_vg *p = ct_vg_at(c, g->parent);
     if (p->refuse) neg = 1;
     if (!g->comp) {
+      if (p->passive && p->say) mode = DYAD_MODE_REPORTED;
       if (p->negated && !g->negated) neg = neg || p->refuse;
       if (p->intend && mode == DYAD_MODE_ASSERTED) mode = DYAD_MODE_INTENDED;
       if (p->specul && mode == DYAD_MODE_ASSERTED) mode = DYAD_MODE_HYPOTHETICAL;

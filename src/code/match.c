@@ -15,6 +15,7 @@ typedef struct mstate {
   dyad_coder *c;
   const dyad_kb *kb;
   int32_t src, tgt;        /* bound NPs */
+  int32_t skip;            /* last skipped NP */
   int compound;
   int span;                /* words matched: longer synset phrases win ties */
 } mstate;
@@ -142,6 +143,7 @@ static int match_fwd(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
         if (np < 0) return 0;
         if (x->kind == PE_TARGET) s->tgt = np;
         if (x->kind == PE_SOURCE) s->src = np;
+        if (x->kind == PE_SKIP) s->skip = np;
         *cur = ct_np_at(c, np)->end;
         s->span++;
         i++;
@@ -352,7 +354,7 @@ void ct_match_verb(dyad_coder *c, uint32_t vgi, uint32_t a, uint32_t b,
   ct_vg *g = ct_vg_at(c, (int32_t)vgi);
   memset(m, 0, sizeof *m);
   m->pattern = UINT32_MAX;
-  m->src_np = m->tgt_np = -1;
+  m->src_np = m->tgt_np = m->skip_np = -1;
   m->weight = -1;
   if (g->verb == UINT32_MAX) return;
   const kb_verb *v = &kb->verbs[g->verb];
@@ -395,7 +397,7 @@ void ct_match_verb(dyad_coder *c, uint32_t vgi, uint32_t a, uint32_t b,
   for (uint32_t p = vc->patterns; p < vc->patterns + vc->npatterns; p++) {
     const kb_pattern *pt = &kb->patterns[p];
     if ((int)pt->weight < m->weight) continue;
-    mstate s = {c, kb, -1, -1, 0, 0};
+    mstate s = {c, kb, -1, -1, -1, 0, 0};
     uint32_t cur = g->vend;
     if (!match_fwd(&s, kb->pelems + pt->post, pt->npost, &cur, DU_MAX(g->obj_end, g->vend))) continue;
     uint32_t bcur = g->vstart;
@@ -415,6 +417,7 @@ void ct_match_verb(dyad_coder *c, uint32_t vgi, uint32_t a, uint32_t b,
     m->code2 = pt->code2 ? kb_str(kb, pt->code2) : NULL;
     m->src_np = bs.src;
     m->tgt_np = bs.tgt;
+    m->skip_np = bs.skip;
     m->compound = (uint8_t)bs.compound;
   }
 }

@@ -39,8 +39,18 @@ static int match_actor(dyad_coder *c, uint32_t i, uint32_t b, ct_ment *out) {
     }
     if (k + 1 >= b) break;
     uint32_t w = c->t[k + 1].wid;
-    if (!w) break;
-    uint32_t nx = kb_trie_step(kb, node, w);
+    uint32_t nx = w ? kb_trie_step(kb, node, w) : 0;
+    if (!nx) {
+      /* A hyphenated modifier inside a name: "Ithilen state-run
+       * television" is ITHILEN TELEVISION. */
+      uint32_t q = k + 1;
+      if (q + 3 < b && !(c->toks.v[q].flags & (TK_CAP | TK_ALLCAP)) &&
+          (c->toks.v[q + 1].flags & TK_HYPHEN) && (c->toks.v[q + 2].flags & TK_WORD) &&
+          !(c->toks.v[q + 2].flags & (TK_CAP | TK_ALLCAP)) && c->t[q + 3].wid) {
+        nx = kb_trie_step(kb, node, c->t[q + 3].wid);
+        if (nx) k = q + 2;
+      }
+    }
     if (!nx) break;
     node = nx;
     k++;
@@ -316,6 +326,18 @@ static int group_codes(dyad_coder *c, int32_t h, const ct_np *head,
       }
       n++;
     } else if (x->agent_only) {
+      /* Its own attached actor first: "Ithilen and the government of
+       * Gondor". */
+      int own = 0;
+      for (size_t k = 0; k < c->nps.len && !own; k++) {
+        ct_np *y = ct_np_at(c, (int32_t)k);
+        if (y->attach_to == m && y->conj_head == (int32_t)k && y->has_actor) {
+          int before = n;
+          n = group_codes(c, (int32_t)k, x, out, max, n);
+          own = n > before;
+        }
+      }
+      if (own) continue;
       /* "Danish media and government": the later member inherits the
        * actor (and leading agents) of the first. */
       if (first && first->has_actor) {
@@ -353,6 +375,10 @@ static int group_codes(dyad_coder *c, int32_t h, const ct_np *head,
     }
   }
   return n;
+}
+
+int ct_np_codes_own(dyad_coder *c, int32_t np, ct_actor_code *out, int max) {
+  return group_codes(c, ct_np_at(c, np)->conj_head, NULL, out, max, 0);
 }
 
 int ct_np_codes(dyad_coder *c, int32_t np, ct_actor_code *out, int max) {

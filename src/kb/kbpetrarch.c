@@ -931,11 +931,13 @@ int kb_petrarch_kind(const char *path, const char *text, size_t len) {
   char *head = du_strndup(text, n);
   if (!head) return PET_UNKNOWN;
   int kind = PET_UNKNOWN;
-  if (strstr(head, "\n---") || strstr(head, "####### VERB")) kind = PET_VERBS;
+  if (strstr(head, "\n---") || !strncmp(head, "---", 3) || strstr(head, "####### VERB")) {
+    kind = PET_VERBS;
+  }
   else if (strstr(head, "<ISSUE")) kind = PET_ISSUES;
   else if (strstr(head, "[~") || strstr(head, "~]")) kind = PET_AGENTS;
   else if (strstr(head, ":0x")) kind = PET_ONTOLOGY;
-  else if (strstr(head, "\n+") && strchr(head, '[')) kind = PET_ACTORS;
+  else if (strchr(head, '[') && strchr(head, ']')) kind = PET_ACTORS;
   du_free(head);
   return kind;
 }
