@@ -268,7 +268,8 @@ typedef enum {
   DYAD_FMT_PHOENIX,
   DYAD_FMT_GDELT,
   DYAD_FMT_ICEWS,
-  DYAD_FMT_CSV
+  DYAD_FMT_CSV,
+  DYAD_FMT_BRIEF     /* one short tab-separated line per event, for people and tests */
 } dyad_format;
 
 /* Parse a format name ("jsonl", "plover", ...); -1 when unknown. */

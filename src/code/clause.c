@@ -86,6 +86,32 @@ static int np_run_before(const dyad_coder *c, uint32_t a, uint32_t i) {
   return 0;
 }
 
+/* Is the noun run right before I the object of a preposition? */
+static int in_pp_noun(const dyad_coder *c, uint32_t a, uint32_t i) {
+  uint32_t k = i;
+  int words = 0;
+  while (k > a) {
+    k--;
+    const ct_tok *t = &c->t[k];
+    if (c->toks.v[k].flags & TK_HYPHEN) continue;
+    if (t->lex & (LX_DET | LX_POSSPRON | LX_ADJ | LX_NUMW | LX_QUANT) ||
+        (c->toks.v[k].flags & (TK_POSS | TK_NUM))) {
+      continue;
+    }
+    if (t->ment < 0 && (t->lex & LX_PREP) && !(t->lex & LX_SUBORD)) return words > 0;
+    if (t->isverb || (c->toks.v[k].flags & TK_PUNCT) || (t->lex & (LX_CONJ | LX_SUBORD | LX_REL))) {
+      return 0;
+    }
+    if (t->ment >= 0 && t->ment == c->t[i - 1].ment) {
+      words++;
+      continue;
+    }
+    words++;
+    if (words > 4) return 0;
+  }
+  return 0;
+}
+
 static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i,
                        int finite_seen) {
   const ct_tok *t = &c->t[i];
@@ -459,6 +485,12 @@ int ct_verbs(dyad_coder *c, uint32_t a, uint32_t b) {
                                           ((t->vform & VF_PAST) && !(t->vform & VF_PPART)));
     int ambiguous_past = !after_aux && !after_to && !(t->lex & AUX) &&
                          (t->vform & VF_PAST) && (t->vform & VF_PPART);
+    if (ambiguous_past && in_pp_noun(c, a, i)) {
+      /* "in remarks published on Monday": a participle after the object
+       * of a preposition, not the verb of a clause. */
+      t->isverb = 2;
+      continue;
+    }
     if (finite && (is_finite || ambiguous_past) && !(t->lex & AUX)) {
       /* A second tensed verb in the same clause. */
       int complement = say && i > finite_at + 1;

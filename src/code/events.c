@@ -149,7 +149,14 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
        * subject phrase ("said that an embargo against Mordor would fail"). */
       for (size_t k = gi + 1; k < c->vgs.len; k++) {
         ct_vg *o = ct_vg_at(c, (int32_t)k);
-        if (o->parent == (int32_t)gi && o->comp) {
+        /* Our complement, or that of an infinitive we govern ("has begun
+         * to question whether ..."). */
+        int ours = o->parent == (int32_t)gi;
+        if (!ours && o->parent > (int32_t)gi) {
+          ct_vg *p = ct_vg_at(c, o->parent);
+          ours = p->infinitive && p->parent == (int32_t)gi;
+        }
+        if (ours && o->comp) {
           int32_t cs = o->subj;
           if (cs >= 0 && (ct_np_at(c, cs)->has_actor || ct_np_at(c, cs)->agent_only)) {
             tgt = cs;

@@ -398,39 +398,48 @@ void kbp_dyad_pattern(kb_builder *b, uint16_t fileno, const char *file,
   store_pattern(&pb, vc, fileno, shown);
 }
 
+/* Is class VC one of ours (keyed "v:lemma")? Sets LEMMA. */
+static int dyad_class(kb_builder *b, uint32_t vc, const char **lemma) {
+  kb_vclass *c = kbb_vclass_at(b, vc);
+  *lemma = kbb_str_at(b, c->name);
+  char key[160];
+  snprintf(key, sizeof key, "v:%s", *lemma);
+  return kbb_vclass_find(b, key) == vc;
+}
+
 void kbp_finish_dyad_verbs(kb_builder *b) {
   uint32_t nvc = kbb_count(b, KA_vclasses);
-  uint32_t nw = kbb_nwords(b);
-  /* Map lemma word -> verb entry, for classes of our format ("v:" keys). */
-  uint32_t *verb_of = du_calloc(nw + 1, sizeof *verb_of);
-  if (!verb_of) return;
+  /* First make sure every lemma is a verb of the lexicon. */
   for (uint32_t vc = 0; vc < nvc; vc++) {
-    kb_vclass *c = kbb_vclass_at(b, vc);
-    const char *lemma = kbb_str_at(b, c->name);
-    char key[160];
-    snprintf(key, sizeof key, "v:%s", lemma);
-    if (kbb_vclass_find(b, key) != vc) continue;
+    const char *lemma;
+    if (!dyad_class(b, vc, &lemma)) continue;
     uint32_t lid = kbb_word_find(b, lemma, strlen(lemma));
     if (!lid || !(kbb_word_get_vform(b, lid) & VF_BASE)) {
-      lid = kbb_lex_verb(b, lemma, NULL, NULL, NULL, NULL);
+      kbb_lex_verb(b, lemma, NULL, NULL, NULL, NULL);
       kbb_diag(b, DYAD_DIAG_WARNING, "", 0,
                "verb '%s' is not in the lexicon; regular forms assumed", lemma);
     }
+  }
+  /* Then one verb entry per class, and every form of its lemma. */
+  uint32_t nw = kbb_nwords(b);
+  uint32_t *verb_of = du_calloc(nw, sizeof *verb_of);
+  if (!verb_of) return;
+  for (uint32_t vc = 0; vc < nvc; vc++) {
+    const char *lemma;
+    if (!dyad_class(b, vc, &lemma)) continue;
+    uint32_t lid = kbb_word_find(b, lemma, strlen(lemma));
     kb_verb v;
     memset(&v, 0, sizeof v);
     v.lemma = lid;
     v.vclass = vc;
     v.nwords = 1;
     uint32_t vi = kbb_verb(b, &v);
-    if (lid <= nw) verb_of[lid] = vi + 1;
+    if (lid < nw) verb_of[lid] = vi + 1;
   }
-  nw = kbb_nwords(b);
   for (uint32_t w = 1; w < nw; w++) {
     if (!kbb_word_get_vform(b, w)) continue;
     uint32_t l = kbb_word_get_lemma(b, w);
-    if (l < nw && verb_of[l]) {
-      kbb_trie_add2(b, TRIE_VERB, &w, 1, verb_of[l] - 1, 0);
-    }
+    if (l < nw && verb_of[l]) kbb_trie_add2(b, TRIE_VERB, &w, 1, verb_of[l] - 1, 0);
   }
   du_free(verb_of);
 }

@@ -24,7 +24,7 @@ int dyad_format_parse(const char *name) {
       {"jsonl", DYAD_FMT_JSONL}, {"json", DYAD_FMT_JSONL},
       {"plover", DYAD_FMT_PLOVER}, {"phoenix", DYAD_FMT_PHOENIX},
       {"tsv", DYAD_FMT_PHOENIX}, {"gdelt", DYAD_FMT_GDELT},
-      {"icews", DYAD_FMT_ICEWS}, {"csv", DYAD_FMT_CSV}};
+      {"icews", DYAD_FMT_ICEWS}, {"csv", DYAD_FMT_CSV}, {"brief", DYAD_FMT_BRIEF}};
   for (size_t i = 0; i < DU_ARRAY_LEN(map); i++) {
     if (!strcmp(map[i].n, name)) return map[i].f;
   }
@@ -144,6 +144,11 @@ int dyad_write_event(FILE *f, int format, const dyad_event *ev, const char *text
   switch (format) {
     case DYAD_FMT_JSONL:
       return write_jsonl(f, ev, text, text_len);
+    case DYAD_FMT_BRIEF:
+      fprintf(f, "%s\t%u\t%s\t%s\t%s\t%s\t%s\t%s\n", ev->story_id, ev->sentence, ev->date,
+              ev->source.code, ev->code, ev->target.code, dyad_modality_name(ev->modality),
+              ev->place.name && ev->place.name[0] ? ev->place.name : "-");
+      return DYAD_OK;
     default:
       return DYAD_EUNSUPPORTED;
   }

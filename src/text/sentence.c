@@ -97,7 +97,11 @@ static int is_clutter(const dt_tokens *t, size_t a, size_t b) {
       pipes++;
     }
   }
-  if (words < 3) return 1;
+  /* Two words without a full stop: a menu item, a button, a byline. */
+  const dt_token *last = &t->v[b - 1];
+  int ends = last->punct == '.' || last->punct == '!' || last->punct == '?' ||
+             last->punct == '"';
+  if (words < 3 && !ends) return 1;
   if (crumbs) return 1;
   if (pipes && words <= 20) return 1;
   if (caps == words && words <= 8) return 1;

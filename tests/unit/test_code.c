@@ -1,0 +1,141 @@
+/* test_code.c - the coder on small stories with a small knowledge base. */
+#include "kb/kbbuild.h"
+#include "kb/pattern.h"
+#include "test.h"
+
+static const char *KB =
+    "@country TUR\nname: Turkey\nadj: Turkish\ncapital: Ankara\niso2: TR\n"
+    "@country AZE\nname: Azerbaijan\nadj: Azerbaijani\ncapital: Baku\niso2: AZ\n"
+    "@country ARM\nname: Armenia\nadj: Armenian\niso2: AM\n"
+    "@country PAK\nname: Pakistan\nadj: Pakistani\niso2: PK\n"
+    "@country RUS\nname: Russia\nadj: Russian\nmetonym: RUSGOV the Kremlin | Kremlin\niso2: RU\n"
+    "@country CHN\nname: China\nadj: Chinese\niso2: CN\n"
+    "@country EGY\nname: Egypt\nadj: Egyptian\niso2: EG\n"
+    "@country BRA\nname: Brazil\nadj: Brazilian\niso2: BR\n"
+    "@person Hulusi Akar\nnames: Hulusi Akar\nsurname: Akar\n"
+    "role: TURMIL 2018-07-10 2023-06-03 defence minister\n"
+    "role: TURLEG 2023-06-04 .. lawmaker\n"
+    "@agent MIL\nnouns: defence minister | soldier | army\nexact: troops\n"
+    "@agent GOV\nnouns: foreign minister | government | counterpart\n"
+    "@agent COP\nexact: police\n"
+    "@agent EDU\nnouns: student\n"
+    "@verb 040 consult\nmeet* [040:040]\nhold* talks with + [040:040]\nhold* talks [040:040]\n"
+    "@verb 042 visit\nvisit* + [042:043]\n"
+    "@verb 111 criticize\ncondemn*\ncriticize*\n"
+    "@verb 190 fight\nshell*\nattack*\n"
+    "@verb 173 arrest\narrest*\n"
+    "@verb 010 statement\nsay*\n"
+    "@verb 120 reject\nturn* _down\n"
+    "@verb 0312 military cooperation\npledge* to deepen military cooperation\n"
+    "@verb 014 consider\nconsider* +\n";
+
+static dyad_kb *small_kb(void) {
+  kb_builder *b = kbb_new(NULL, NULL);
+  dyad_kb *base = NULL;
+  if (dyad_kb_load_builtin(&base, NULL) == DYAD_OK) {
+    kbb_import_base(b, base);
+    dyad_kb_free(base);
+  }
+  kb_read_dyad_text(b, "small.txt", KB, strlen(KB));
+  kbp_finish_dyad_verbs(b);
+  dyad_kb *kb = NULL;
+  kbb_finish(b, &kb, NULL);
+  return kb;
+}
+
+/* Code TEXT on DATE; write "SRC>TGT CODE[/mode]" events joined by ';'. */
+static void code(const char *text, const char *date, char *out, size_t cap) {
+  static dyad_kb *kb;
+  if (!kb) kb = small_kb();
+  dyad_coder *c;
+  dyad_coder_new(kb, &c, NULL);
+  dyad_story st = {"s1", date, text, strlen(text), NULL, NULL};
+  const dyad_event *ev;
+  size_t n;
+  out[0] = '\0';
+  if (dyad_code_story(c, &st, &ev, &n, NULL) != DYAD_OK) {
+    snprintf(out, cap, "ERROR");
+  }
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    o += (size_t)snprintf(out + o, cap - o, "%s%s>%s %s%s%s", i ? ";" : "", ev[i].source.code,
+                          ev[i].target.code, ev[i].code,
+                          ev[i].modality ? "/" : "",
+                          ev[i].modality ? dyad_modality_name(ev[i].modality) : "");
+  }
+  dyad_coder_free(c);
+}
+
+TEST(code_basic) {
+  char out[512];
+  code("Pakistan's defence minister met his Turkish counterpart in Ankara on Tuesday, and "
+       "the two sides pledged to deepen military cooperation.", "2025-05-14", out, sizeof out);
+  ASSERT_TRUE(strstr(out, "PAKMIL>TURGOV 040") != NULL);
+  ASSERT_TRUE(strstr(out, "TURGOV>PAKMIL 040") != NULL);
+  code("Russia and China held talks.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "RUS>CHN 040;CHN>RUS 040");
+  code("Russian police arrested Turkish students.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "RUSCOP>TUREDU 173");
+}
+
+TEST(code_voice_and_compounds) {
+  char out[512];
+  code("Armenia was condemned by Turkey and Azerbaijan.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "TUR>ARM 111;AZE>ARM 111");
+  code("Turkey condemned Armenia and Russia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "TUR>ARM 111;TUR>RUS 111");
+  code("Soldiers from Azerbaijan shelled Armenia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "AZEMIL>ARM 190");
+  code("The Kremlin criticized Turkey.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "RUSGOV>TUR 111");
+}
+
+TEST(code_reported_speech) {
+  char out[512];
+  /* The event is the reported one; the statement is not coded beside it. */
+  code("Turkey said Armenia attacked Azerbaijan.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "ARM>AZE 190/reported");
+  /* With nothing else coded, the statement is the event. */
+  code("Turkey said Armenia was ready.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "TUR>ARM 010");
+}
+
+TEST(code_negation_and_modality) {
+  char out[512];
+  code("Turkey did not meet Armenia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "TUR>ARM 040/negated;ARM>TUR 040/negated");
+  code("Turkey declined to meet Armenia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "TUR>ARM 040/negated;ARM>TUR 040/negated");
+  code("Egypt may be considering Chinese fighter jets.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "EGY>CHN 014/hypothetical");
+  code("Brazil reportedly turned down the proposal from Turkey.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "BRA>TUR 120/reported");
+  code("Turkey plans to visit Armenia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "TUR>ARM 042/intended;ARM>TUR 043/intended");
+}
+
+TEST(code_dated_roles) {
+  char out[512];
+  /* The same name codes by the date of the story. */
+  code("Hulusi Akar criticized Armenia.", "2020-05-01", out, sizeof out);
+  ASSERT_STR(out, "TURMIL>ARM 111");
+  code("Hulusi Akar criticized Armenia.", "2024-05-01", out, sizeof out);
+  ASSERT_STR(out, "TURLEG>ARM 111");
+  code("Defence Minister Akar criticized Armenia.", "2024-05-01", out, sizeof out);
+  ASSERT_STR(out, "");
+}
+
+TEST(code_bad_input) {
+  char out[64];
+  code("Turkey condemned \xff Armenia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "ERROR");
+  code("Turkey condemned Armenia.", "2024-13-01", out, sizeof out);
+  ASSERT_STR(out, "ERROR");
+  code("", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "");
+  code("turkey condemned armenia", "2024-01-01", out, sizeof out); /* no capitals at all */
+  ASSERT_STR(out, "TUR>ARM 111");
+  code("Leave a Comment\nSCROLL FOR NEXT\nHome \xc2\xbb Turkey \xc2\xbb Armenia", "2024-01-01",
+       out, sizeof out);
+  ASSERT_STR(out, "");
+}
