@@ -738,8 +738,8 @@ int kb_read_dyad_text(kb_builder *b, const char *file, const char *text,
   if (!buf) return -1;
   block bk;
   memset(&bk, 0, sizeof bk);
-  bk.file = kbb_file_path(b, kbb_file(b, file));
   bk.fileno = kbb_file(b, file);
+  bk.file = file; /* the caller's string: the builder's pool moves as it grows */
   long lineno = 0;
   char *p = buf;
   while (p && *p) {

@@ -950,7 +950,13 @@ int kb_read_petrarch(kb_builder *b, int kind, const char *file,
   if (!r.buf) return -1;
   r.p = r.buf;
   uint16_t fileno = kbb_file(b, file);
-  r.file = kbb_file_path(b, fileno);
+  /* Our own copy: the builder's string pool moves as it grows. */
+  char *path = du_strdup(file);
+  if (!path) {
+    du_free(r.buf);
+    return -1;
+  }
+  r.file = path;
   switch (kind) {
     case PET_VERBS: read_verbs(b, &r, fileno); break;
     case PET_ACTORS: read_actors(b, &r, fileno); break;
@@ -961,5 +967,6 @@ int kb_read_petrarch(kb_builder *b, int kind, const char *file,
     default: break;
   }
   du_free(r.buf);
+  du_free(path);
   return 0;
 }
