@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "code/code.h"
+#include "resolve/resolve.h"
 
 const char *ct_pico_negate(const dyad_kb *kb, const char *code) {
   if (!kb->n_pico) return NULL;
@@ -175,6 +176,26 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   ct_actor_code sc[MAXC], tc[MAXC];
   int ns = ct_np_codes(c, src, sc, MAXC);
   int nt = 0;
+  const char *mc = m.code1;
+  if (tgt < 0 && has1 && (!strncmp(mc, "15", 2) || !strncmp(mc, "17", 2) ||
+                          !strncmp(mc, "18", 2) || !strncmp(mc, "19", 2) ||
+                          !strncmp(mc, "20", 2))) {
+    /* Force with no named target: the country where it struck ("drones
+     * struck a convoy near Qamishli" is against Syria). */
+    int32_t pi;
+    uint32_t t0, t1;
+    if (dr_find_place(c, rfrom, rto, NULL, &pi, &t0, &t1)) {
+      const char *cc = kb_str(c->kb, c->kb->places[pi].country);
+      if (cc[0] && ns > 0 && strncmp(sc[0].code, cc, 3) != 0) {
+        memset(&tc[0], 0, sizeof tc[0]);
+        snprintf(tc[0].code, sizeof tc[0].code, "%s", cc);
+        tc[0].np = -1;
+        tc[0].start = t0;
+        tc[0].end = t1;
+        nt = 1;
+      }
+    }
+  }
   if (tgt >= 0) {
     /* A target the pattern found after skipping the phrase it is attached
      * to ("^ ^ +": "with the parliament of Gondor") stands on its own. */

@@ -433,6 +433,22 @@ int ct_chunks(dyad_coder *c, uint32_t a, uint32_t b) {
     uint32_t p = np->start - 1;
     if (c->t[p].lex & (LX_PREP | LX_TO)) {
       np->prep = (int32_t)p;
+      /* "in Ankara": a capital or city after "in", "at", "near" is where
+       * something happened, not who did it. */
+      if ((c->t[p].lex & LX_PLACEPREP) && np->has_actor) {
+        for (uint32_t k = np->start; k < np->end; k++) {
+          int32_t mi = c->t[k].ment;
+          if (mi < 0) continue;
+          const ct_ment *m = ct_ment_at(c, mi);
+          if (m->kind == MK_ACTOR) {
+            if (m->akind == AK_CAPITAL) {
+              np->has_actor = 0;
+              np->code[0] = '\0';
+            }
+            break;
+          }
+        }
+      }
       if (n > 0 && p > a) {
         ct_np *prev = ct_np_at(c, (int32_t)n - 1);
         if (prev->end == p) {

@@ -16,4 +16,10 @@ void dr_story_begin(dyad_coder *c);
 void dr_resolve(dyad_coder *c, dyad_event *ev, const ct_event *ce,
                 const dt_sentence *s);
 
+/* The first place phrase after "in", "at", "near" ... in tokens [FROM,
+ * TO): sets the gazetteer index and the tokens of the words. EV (may be
+ * NULL) helps choose among places of the same name. 0 when none. */
+int dr_find_place(dyad_coder *c, uint32_t from, uint32_t to, const dyad_event *ev,
+                  int32_t *place, uint32_t *t0, uint32_t *t1);
+
 #endif /* DYAD_RESOLVE_H */

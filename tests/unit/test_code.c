@@ -12,6 +12,12 @@ static const char *KB =
     "@country CHN\nname: China\nadj: Chinese\niso2: CN\n"
     "@country EGY\nname: Egypt\nadj: Egyptian\niso2: EG\n"
     "@country BRA\nname: Brazil\nadj: Brazilian\niso2: BR\n"
+    "@country LBY\nname: Libya\nadj: Libyan\ncapital: Tripoli\niso2: LY\n"
+    "@country LBN\nname: Lebanon\nadj: Lebanese\ncapital: Beirut\niso2: LB\n"
+    "@country SYR\nname: Syria\nadj: Syrian\niso2: SY\ncentroid: 35.0, 38.5\n"
+    "@place\nTripoli ; LBY ; Tripoli ; 32.89 ; 13.19\nTripoli ; LBN ; North ; 34.44 ; 35.85\n"
+    "Qamishli ; SYR ; Al-Hasakah ; 37.05 ; 41.23 ; Al-Qamishli\nAnkara ; TUR ; Ankara ; 39.93 ; 32.86\n"
+    "@verb 190 force\nstrike*\n"
     "@person Hulusi Akar\nnames: Hulusi Akar\nsurname: Akar\n"
     "role: TURMIL 2018-07-10 2023-06-03 defence minister\n"
     "role: TURLEG 2023-06-04 .. lawmaker\n"
@@ -138,4 +144,80 @@ TEST(code_bad_input) {
   code("Leave a Comment\nSCROLL FOR NEXT\nHome \xc2\xbb Turkey \xc2\xbb Armenia", "2024-01-01",
        out, sizeof out);
   ASSERT_STR(out, "");
+}
+
+/* Code TEXT on DATE; write "date/precision place" of each event. */
+static void when_where(const char *text, const char *date, char *out, size_t cap) {
+  static dyad_kb *kb;
+  if (!kb) kb = small_kb();
+  dyad_coder *c;
+  dyad_coder_new(kb, &c, NULL);
+  dyad_story st = {"s1", date, text, strlen(text), NULL, NULL};
+  const dyad_event *ev;
+  size_t n = 0;
+  out[0] = '\0';
+  dyad_code_story(c, &st, &ev, &n, NULL);
+  size_t o = 0;
+  for (size_t i = 0; i < n && i < 1; i++) {
+    o += (size_t)snprintf(out + o, cap - o, "%s/%s %s", ev[i].date,
+                          dyad_precision_name(ev[i].date_precision),
+                          ev[i].place.name[0] ? ev[i].place.name : "-");
+    if (ev[i].place.name[0]) {
+      snprintf(out + o, cap - o, " %s %.2f %.2f", ev[i].place.country, ev[i].place.lat,
+               ev[i].place.lon);
+    }
+  }
+  dyad_coder_free(c);
+}
+
+TEST(resolve_dates) {
+  char out[256];
+  /* 2025-05-16 is a Friday. */
+  when_where("Turkey condemned Armenia on Wednesday.", "2025-05-16", out, sizeof out);
+  ASSERT_STR(out, "2025-05-14/day -");
+  when_where("Turkey condemned Armenia on Friday.", "2025-05-16", out, sizeof out);
+  ASSERT_STR(out, "2025-05-16/day -");       /* the story's own weekday */
+  when_where("Turkey will visit Armenia on Friday.", "2025-05-16", out, sizeof out);
+  ASSERT_STR(out, "2025-05-23/day -");       /* future: the next one */
+  when_where("Turkey condemned Armenia on December 28.", "2025-01-05", out, sizeof out);
+  ASSERT_STR(out, "2024-12-28/day -");       /* across the year boundary */
+  when_where("Turkey condemned Armenia on 13 April 2024.", "2025-01-05", out, sizeof out);
+  ASSERT_STR(out, "2024-04-13/day -");
+  when_where("Turkey condemned Armenia on April 1.", "2025-04-20", out, sizeof out);
+  ASSERT_STR(out, "2025-04-01/day -");
+  when_where("Turkey condemned Armenia yesterday.", "2025-01-01", out, sizeof out);
+  ASSERT_STR(out, "2024-12-31/day -");
+  when_where("A day earlier, Turkey condemned Armenia.", "2025-03-01", out, sizeof out);
+  ASSERT_STR(out, "2025-02-28/day -");
+  when_where("Turkey condemned Armenia last week.", "2025-03-10", out, sizeof out);
+  ASSERT_STR(out, "2025-03-03/week -");
+  when_where("Turkey condemned Armenia earlier this month.", "2025-03-10", out, sizeof out);
+  ASSERT_STR(out, "2025-03-01/month -");
+  when_where("Turkey will visit Armenia next week.", "2025-12-29", out, sizeof out);
+  ASSERT_STR(out, "2026-01-05/week -");
+  when_where("Turkey condemned Armenia in 2016.", "2025-03-10", out, sizeof out);
+  ASSERT_STR(out, "2016-01-01/year -");
+  when_where("Turkey condemned Armenia two days ago.", "2025-03-01", out, sizeof out);
+  ASSERT_STR(out, "2025-02-27/day -");
+  when_where("Turkey condemned Armenia.", "2025-03-01", out, sizeof out);
+  ASSERT_STR(out, "2025-03-01/story -");
+}
+
+TEST(resolve_places) {
+  char out[256];
+  when_where("On March 3, Turkish drones struck a convoy near Qamishli.", "2025-03-20", out,
+             sizeof out);
+  ASSERT_STR(out, "2025-03-03/day Qamishli SYR 37.05 41.23");
+  /* A capital after "in" is where, not whom. */
+  char ev[256];
+  code("Turkey's defence minister met Armenia in Ankara.", "2025-03-20", ev, sizeof ev);
+  ASSERT_STR(ev, "TURMIL>ARM 040;ARM>TURMIL 040");
+  when_where("Turkey's defence minister met Armenia in Ankara.", "2025-03-20", out, sizeof out);
+  ASSERT_STR(out, "2025-03-20/story Ankara TUR 39.93 32.86");
+  when_where("Turkey condemned Armenia in the Libyan capital.", "2025-03-20", out, sizeof out);
+  ASSERT_STR(out, "2025-03-20/story Tripoli LBY 32.89 13.19");
+  when_where("Turkey condemned Armenia in Syria.", "2025-03-20", out, sizeof out);
+  ASSERT_TRUE(strncmp(out, "2025-03-20/story Syria SYR ", 27) == 0);
+  code("On March 3, Turkish drones struck a convoy near Qamishli.", "2025-03-20", ev, sizeof ev);
+  ASSERT_STR(ev, "TUR>SYR 190");
 }
