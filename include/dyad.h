@@ -138,6 +138,7 @@ typedef struct dyad_cameo_info {
   int quad_class;          /* 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict */
   const char *plover;      /* PLOVER event type, "CONSULT" */
   const char *plover_mode; /* PLOVER mode or "" */
+  const char *plover_context; /* PLOVER context or "" ('+' joins two) */
 } dyad_cameo_info;
 
 /* Look up a CAMEO code in KB's table; NULL when unknown. */
@@ -203,8 +204,9 @@ typedef struct dyad_event {
   char root[4];            /* "04" */
   double goldstein;
   int quad_class;
-  const char *plover;      /* PLOVER event type */
+  const char *plover;      /* PLOVER event type, "" when PLOVER has none */
   const char *plover_mode;
+  const char *plover_context;
   int modality;            /* dyad_modality */
   int negated;             /* 1 when the text negates the event */
   char story_date[11];     /* "YYYY-MM-DD" */

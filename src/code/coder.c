@@ -95,12 +95,14 @@ static void cameo_fill(const dyad_kb *kb, dyad_event *ev) {
     ev->quad_class = cm->quad;
     ev->plover = kb_str(kb, cm->plover);
     ev->plover_mode = kb_str(kb, cm->plover_mode);
+    ev->plover_context = kb_str(kb, cm->plover_context);
   } else {
     int r = atoi(ev->root);
     ev->goldstein = 0;
     ev->quad_class = r <= 5 ? 1 : r <= 8 ? 2 : r <= 13 ? 3 : 4;
     ev->plover = "";
     ev->plover_mode = "";
+    ev->plover_context = "";
   }
 }
 

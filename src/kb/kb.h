@@ -213,7 +213,8 @@ typedef struct kb_cameo {
   float goldstein;
   int8_t quad;
   uint8_t pad[3];
-  uint32_t plover, plover_mode;
+  uint32_t plover, plover_mode, plover_context;
+  uint32_t pad2;
 } kb_cameo;
 
 /* ---- PETRARCH internal coding ontology (code arithmetic) ---- */

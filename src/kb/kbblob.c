@@ -13,7 +13,7 @@
 #include "kb/kb.h"
 
 #define KB_MAGIC "DYADKB\0\1"
-#define KB_VERSION 3
+#define KB_VERSION 4
 
 typedef struct blob_arr {
   uint64_t off;
@@ -170,7 +170,8 @@ static int validate(const dyad_kb *kb, dyad_error *err) {
   for (uint32_t i = 0; i < kb->n_cameo; i++) {
     const kb_cameo *c = &kb->cameo[i];
     CHECK(memchr(c->code, '\0', sizeof c->code) != NULL, "cameo code");
-    CHECK(check_str(kb, c->name) && check_str(kb, c->plover) && check_str(kb, c->plover_mode), "cameo strings");
+    CHECK(check_str(kb, c->name) && check_str(kb, c->plover) && check_str(kb, c->plover_mode) &&
+              check_str(kb, c->plover_context), "cameo strings");
   }
   for (uint32_t i = 0; i < kb->n_files; i++) CHECK(check_str(kb, kb->files[i].path), "file");
   /* Payload values are checked where they are used: actor refs, agents,

@@ -462,6 +462,7 @@ int kbb_import_base(kb_builder *b, const dyad_kb *kb) {
     c.name = kbb_cstr(b, kb_str(kb, c.name));
     c.plover = kbb_cstr(b, kb_str(kb, c.plover));
     c.plover_mode = kbb_cstr(b, kb_str(kb, c.plover_mode));
+    c.plover_context = kbb_cstr(b, kb_str(kb, c.plover_context));
     kbb_cameo(b, &c);
   }
   /* Places: re-insert names into the place trie. Each place is reachable
@@ -830,6 +831,7 @@ int kb_prepare(dyad_kb *kb) {
     ci->quad_class = c->quad;
     ci->plover = kb_str(kb, c->plover);
     ci->plover_mode = kb_str(kb, c->plover_mode);
+    ci->plover_context = kb_str(kb, c->plover_context);
   }
   kb->word_the = kb_word_find(kb, "the", 3);
   return 0;

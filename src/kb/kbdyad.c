@@ -561,13 +561,13 @@ static int cmp_cameo(const void *a, const void *b) {
 static void handle_cameo(kb_builder *b, block *bk) {
   for (size_t i = 0; i < bk->n; i++) {
     line_ref *l = &bk->lines[i];
-    char code[16], plover[32], mode[64];
+    char code[16], plover[32], mode[64], ctx[64];
     float g;
     int quad, used = 0;
-    if (l->key || sscanf(l->val, "%15s %f %d %31s %63s %n", code, &g, &quad,
-                         plover, mode, &used) < 5) {
+    if (l->key || sscanf(l->val, "%15s %f %d %31s %63s %63s %n", code, &g, &quad,
+                         plover, mode, ctx, &used) < 6) {
       kbb_diag(b, DYAD_DIAG_ERROR, bk->file, l->line,
-               "expected 'CODE GOLDSTEIN QUAD PLOVER MODE Name'");
+               "expected 'CODE GOLDSTEIN QUAD PLOVER MODE CONTEXT Name'");
       continue;
     }
     if (strlen(code) > 7 || quad < 1 || quad > 4 || g < -10 || g > 10) {
@@ -581,6 +581,7 @@ static void handle_cameo(kb_builder *b, block *bk) {
     c.quad = (int8_t)quad;
     c.plover = kbb_cstr(b, strcmp(plover, "-") ? plover : "");
     c.plover_mode = kbb_cstr(b, strcmp(mode, "-") ? mode : "");
+    c.plover_context = kbb_cstr(b, strcmp(ctx, "-") ? ctx : "");
     c.name = kbb_cstr(b, du_trim(l->val + used));
     kbb_cameo(b, &c);
   }

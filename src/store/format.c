@@ -131,16 +131,302 @@ static int write_jsonl(FILE *f, const dyad_event *ev, const char *text,
   return DYAD_OK;
 }
 
+/* ---- delimited formats ---- */
+
+/* A TSV field: tabs and newlines would break the row; make them spaces. */
+static void tsv(FILE *f, const char *s) {
+  if (!s) return;
+  for (; *s; s++) fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+static void tsv_span(FILE *f, const char *text, size_t tlen, uint32_t a, uint32_t b) {
+  if (!text || a > b || b > tlen) return;
+  for (uint32_t i = a; i < b; i++) {
+    char ch = text[i];
+    fputc(ch == '\t' || ch == '\n' || ch == '\r' ? ' ' : ch, f);
+  }
+}
+
+/* An RFC 4180 CSV field. */
+static void csv_n(FILE *f, const char *s, size_t n) {
+  int quote = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
+  }
+  if (!quote) {
+    fwrite(s, 1, n, f);
+    return;
+  }
+  fputc('"', f);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') fputc('"', f);
+    fputc(s[i], f);
+  }
+  fputc('"', f);
+}
+
+static void csv(FILE *f, const char *s) { csv_n(f, s ? s : "", s ? strlen(s) : 0); }
+
+static int ymd_of(const char *date) {
+  int32_t v = 0;
+  return dyad_parse_date(date, &v) ? 0 : v;
+}
+
+/* Phoenix PentaClass: 0 for statements and appeals, else the quad class. */
+static int penta(const dyad_event *ev) {
+  return (!strcmp(ev->root, "01") || !strcmp(ev->root, "02")) ? 0 : ev->quad_class;
+}
+
+static void place_fields_tsv(FILE *f, const dyad_event *ev, int with_admin) {
+  if (ev->place.has_coords) fprintf(f, "%.5f\t%.5f\t", ev->place.lat, ev->place.lon);
+  else fputs("\t\t", f);
+  tsv(f, ev->place.name);
+  fputc('\t', f);
+  if (with_admin) tsv(f, ev->place.admin1);
+  fputc('\t', f);
+  tsv(f, ev->place.country);
+}
+
+static int write_phoenix(FILE *f, const dyad_event *ev, const dyad_story *st) {
+  int ymd = ymd_of(ev->date);
+  /* 1 EventID 2 Date 3 Year 4 Month 5 Day */
+  fprintf(f, "%s\t%08d\t%d\t%d\t%d\t", ev->event_id, ymd, ymd / 10000, (ymd / 100) % 100, ymd % 100);
+  /* 6-9 source full/entity/role/attribute, 10-13 target */
+  const dyad_actor *as[2] = {&ev->source, &ev->target};
+  for (int k = 0; k < 2; k++) {
+    const dyad_actor *a = as[k];
+    tsv(f, a->code);
+    fputc('\t', f);
+    tsv(f, a->country);
+    fputc('\t', f);
+    fprintf(f, "%.3s\t", a->sector ? a->sector : "");
+    /* Attributes: the sector codes after the first, ';'-joined. */
+    const char *rest = a->sector && strlen(a->sector) > 3 ? a->sector + 3 : "";
+    for (size_t i = 0; rest[i]; i++) {
+      if (i && i % 3 == 0) fputc(';', f);
+      fputc(rest[i], f);
+    }
+    fputc('\t', f);
+  }
+  /* 14 EventCode 15 EventRootCode 16 PentaClass 17 GoldsteinScore 18 Issues */
+  fprintf(f, "%s\t%s\t%d\t%.1f\t\t", ev->code, ev->root, penta(ev), ev->goldstein);
+  /* 19 Lat 20 Lon 21 LocationName 22 StateName 23 CountryCode */
+  place_fields_tsv(f, ev, 1);
+  /* 24 SentenceID 25 URLs 26 NewsSources */
+  fprintf(f, "\t%s-%u\t", ev->story_id, ev->sentence);
+  tsv(f, st && st->url ? st->url : "");
+  fputc('\t', f);
+  tsv(f, st && st->source ? st->source : "");
+  fputc('\n', f);
+  return DYAD_OK;
+}
+
+static void gdelt_actor(FILE *f, const dyad_actor *a, const char *text, size_t tlen) {
+  /* Code, Name, CountryCode, KnownGroup, Ethnic, Religion1, Religion2, Type1-3 */
+  tsv(f, a->code);
+  fputc('\t', f);
+  tsv_span(f, text, tlen, a->start, a->end);
+  fputc('\t', f);
+  const char *cc = a->country ? a->country : "";
+  int igo = !strcmp(cc, "IGO") || !strcmp(cc, "IMG");
+  if (!igo) tsv(f, cc);
+  fputc('\t', f);
+  if (igo) fprintf(f, "%.3s", a->sector ? a->sector : "");
+  fputs("\t\t\t\t", f);
+  const char *sec = a->sector ? a->sector : "";
+  if (igo && strlen(sec) >= 3) sec += 3;
+  for (int k = 0; k < 3; k++) {
+    if (strlen(sec) >= (size_t)(3 * (k + 1))) fprintf(f, "%.3s", sec + 3 * k);
+    fputc('\t', f);
+  }
+}
+
+static void gdelt_geo(FILE *f, const dyad_event *ev, int have) {
+  /* Type, FullName, CountryCode, ADM1, ADM2, Lat, Long, FeatureID */
+  if (!have || !ev->place.name || !ev->place.name[0]) {
+    fputs("\t\t\t\t\t\t\t\t", f);
+    return;
+  }
+  fprintf(f, "%d\t", ev->place.admin1 && ev->place.admin1[0] ? 4 : 1);
+  tsv(f, ev->place.name);
+  if (ev->place.admin1 && ev->place.admin1[0]) {
+    fputs(", ", f);
+    tsv(f, ev->place.admin1);
+  }
+  fputc('\t', f);
+  tsv(f, ev->place.country);
+  fputc('\t', f);
+  tsv(f, ev->place.admin1);
+  fputs("\t\t", f);
+  if (ev->place.has_coords) fprintf(f, "%.4f\t%.4f\t", ev->place.lat, ev->place.lon);
+  else fputs("\t\t", f);
+  tsv(f, ev->place.name);
+  fputc('\t', f);
+}
+
+static int write_gdelt(FILE *f, const dyad_event *ev, const char *text, size_t tlen,
+                       const dyad_story *st, uint64_t seq) {
+  int ymd = ymd_of(ev->date);
+  int y = ymd / 10000, m = (ymd / 100) % 100, d = ymd % 100;
+  double frac = y + ((m - 1) * 30.4 + d) / 365.0;
+  /* 1 GLOBALEVENTID 2 SQLDATE 3 MonthYear 4 Year 5 FractionDate */
+  fprintf(f, "%llu\t%08d\t%04d%02d\t%d\t%.4f\t", (unsigned long long)seq, ymd, y, m, y, frac);
+  gdelt_actor(f, &ev->source, text, tlen);   /* 6-15 */
+  gdelt_actor(f, &ev->target, text, tlen);   /* 16-25 */
+  /* 26 IsRootEvent 27 EventCode 28 EventBaseCode 29 EventRootCode 30 QuadClass
+   * 31 GoldsteinScale 32 NumMentions 33 NumSources 34 NumArticles 35 AvgTone */
+  fprintf(f, "%d\t%s\t%.3s\t%s\t%d\t%.1f\t1\t1\t1\t\t", ev->sentence == 0, ev->code, ev->code,
+          ev->root, ev->quad_class, ev->goldstein);
+  gdelt_geo(f, ev, 0); /* 36-43 Actor1Geo */
+  gdelt_geo(f, ev, 0); /* 44-51 Actor2Geo */
+  gdelt_geo(f, ev, 1); /* 52-59 ActionGeo */
+  /* 60 DATEADDED 61 SOURCEURL */
+  fprintf(f, "%08d000000\t", ymd_of(ev->story_date));
+  tsv(f, st && st->url ? st->url : "");
+  fputc('\n', f);
+  return DYAD_OK;
+}
+
+static int write_icews(FILE *f, const dyad_event *ev, const char *text, size_t tlen,
+                       const dyad_story *st) {
+  /* Event ID, Event Date, Source Name, Source Sectors, Source Country,
+   * Event Text, CAMEO Code, Intensity, Target Name, Target Sectors,
+   * Target Country, Story ID, Sentence Number, Publisher, City, District,
+   * Province, Country, Latitude, Longitude */
+  fprintf(f, "%s\t%s\t", ev->event_id, ev->date);
+  const dyad_actor *as[2] = {&ev->source, &ev->target};
+  for (int k = 0; k < 2; k++) {
+    tsv_span(f, text, tlen, as[k]->start, as[k]->end);
+    fputc('\t', f);
+    tsv(f, as[k]->sector);
+    fputc('\t', f);
+    tsv(f, as[k]->country);
+    fputc('\t', f);
+    if (k == 0) {
+      tsv_span(f, text, tlen, ev->verb_start, ev->verb_end);
+      fprintf(f, "\t%s\t%.1f\t", ev->code, ev->goldstein);
+    }
+  }
+  fprintf(f, "%s\t%u\t", ev->story_id, ev->sentence);
+  tsv(f, st && st->source ? st->source : "");
+  fputc('\t', f);
+  tsv(f, ev->place.name);
+  fputs("\t\t", f);
+  tsv(f, ev->place.admin1);
+  fputc('\t', f);
+  tsv(f, ev->place.country);
+  if (ev->place.has_coords) fprintf(f, "\t%.5f\t%.5f\n", ev->place.lat, ev->place.lon);
+  else fputs("\t\t\n", f);
+  return DYAD_OK;
+}
+
+static int write_csv(FILE *f, const dyad_event *ev, const char *text, size_t tlen) {
+  csv(f, ev->event_id);
+  fputc(',', f);
+  csv(f, ev->story_id);
+  fprintf(f, ",%u,%s,%s,%s,", ev->sentence, ev->date, dyad_precision_name(ev->date_precision),
+          ev->story_date);
+  const dyad_actor *as[2] = {&ev->source, &ev->target};
+  for (int k = 0; k < 2; k++) {
+    csv(f, as[k]->code);
+    fputc(',', f);
+    csv(f, as[k]->country);
+    fputc(',', f);
+    csv(f, as[k]->sector);
+    fputc(',', f);
+  }
+  fprintf(f, "%s,%s,%d,%.1f,", ev->code, ev->root, ev->quad_class, ev->goldstein);
+  csv(f, ev->plover);
+  fprintf(f, ",%s,%d,", dyad_modality_name(ev->modality), ev->negated);
+  csv(f, ev->place.name);
+  fputc(',', f);
+  csv(f, ev->place.country);
+  if (ev->place.has_coords) fprintf(f, ",%.5f,%.5f,", ev->place.lat, ev->place.lon);
+  else fputs(",,,", f);
+  if (text && ev->ev_start <= ev->ev_end && ev->ev_end <= tlen) {
+    csv_n(f, text + ev->ev_start, ev->ev_end - ev->ev_start);
+  }
+  fputc(',', f);
+  csv(f, ev->pattern);
+  fputc('\n', f);
+  return DYAD_OK;
+}
+
+/* PLOVER-style record: event type, mode, context, actor and recipient
+ * lists, location, quad code, event text, date. */
+static int write_plover(FILE *f, const dyad_event *ev, const char *text, size_t tlen) {
+  fputs("{\"id\":", f);
+  jstr(f, ev->event_id);
+  fprintf(f, ",\"date\":\"%s\",\"date_precision\":\"%s\"", ev->date,
+          dyad_precision_name(ev->date_precision));
+  fputs(",\"event_type\":", f);
+  jstr(f, ev->plover);
+  fputs(",\"mode\":", f);
+  jstr(f, ev->plover_mode);
+  fputs(",\"context\":", f);
+  if (ev->plover_context && ev->plover_context[0]) {
+    /* '+' joins two contexts in our table. */
+    fputc('[', f);
+    const char *p = ev->plover_context;
+    int first = 1;
+    while (*p) {
+      const char *e = strchr(p, '+');
+      size_t n = e ? (size_t)(e - p) : strlen(p);
+      if (!first) fputc(',', f);
+      fputc('"', f);
+      dyad_json_escape(f, p, n);
+      fputc('"', f);
+      first = 0;
+      p += n + (e ? 1 : 0);
+    }
+    fputc(']', f);
+  } else {
+    fputs("[]", f);
+  }
+  const char *roles[2] = {"actor", "recipient"};
+  const dyad_actor *as[2] = {&ev->source, &ev->target};
+  for (int k = 0; k < 2; k++) {
+    fprintf(f, ",\"%s\":[{\"code\":", roles[k]);
+    jstr(f, as[k]->country);
+    fputs(",\"sector\":", f);
+    jstr(f, as[k]->sector);
+    fputs(",\"full_code\":", f);
+    jstr(f, as[k]->code);
+    fputs(",\"text\":", f);
+    jspan(f, text, tlen, as[k]->start, as[k]->end);
+    fputs("}]", f);
+  }
+  fputs(",\"location\":", f);
+  json_place(f, &ev->place);
+  fprintf(f, ",\"quad_code\":%d", ev->quad_class);
+  fputs(",\"event_text\":", f);
+  jspan(f, text, tlen, ev->ev_start, ev->ev_end);
+  fputs(",\"text\":", f);
+  jspan(f, text, tlen, ev->sent_start, ev->sent_end);
+  fprintf(f, ",\"modality\":\"%s\",\"cameo\":\"%s\",\"story_id\":", dyad_modality_name(ev->modality),
+          ev->code);
+  jstr(f, ev->story_id);
+  fputs("}\n", f);
+  return DYAD_OK;
+}
+
 int dyad_write_header(FILE *f, int format) {
-  (void)f;
-  (void)format;
+  if (format == DYAD_FMT_ICEWS) {
+    fputs("Event ID\tEvent Date\tSource Name\tSource Sectors\tSource Country\tEvent Text\t"
+          "CAMEO Code\tIntensity\tTarget Name\tTarget Sectors\tTarget Country\tStory ID\t"
+          "Sentence Number\tPublisher\tCity\tDistrict\tProvince\tCountry\tLatitude\tLongitude\n",
+          f);
+  } else if (format == DYAD_FMT_CSV) {
+    fputs("event_id,story_id,sentence,date,date_precision,story_date,source,source_country,"
+          "source_sector,target,target_country,target_sector,code,root,quad_class,goldstein,"
+          "plover,modality,negated,place,place_country,lat,lon,evidence,pattern\n",
+          f);
+  }
   return DYAD_OK;
 }
 
 int dyad_write_event(FILE *f, int format, const dyad_event *ev, const char *text,
                      size_t text_len, const dyad_story *story, uint64_t seq) {
-  (void)story;
-  (void)seq;
   switch (format) {
     case DYAD_FMT_JSONL:
       return write_jsonl(f, ev, text, text_len);
@@ -149,6 +435,16 @@ int dyad_write_event(FILE *f, int format, const dyad_event *ev, const char *text
               ev->source.code, ev->code, ev->target.code, dyad_modality_name(ev->modality),
               ev->place.name && ev->place.name[0] ? ev->place.name : "-");
       return DYAD_OK;
+    case DYAD_FMT_PHOENIX:
+      return write_phoenix(f, ev, story);
+    case DYAD_FMT_GDELT:
+      return write_gdelt(f, ev, text, text_len, story, seq);
+    case DYAD_FMT_ICEWS:
+      return write_icews(f, ev, text, text_len, story);
+    case DYAD_FMT_CSV:
+      return write_csv(f, ev, text, text_len);
+    case DYAD_FMT_PLOVER:
+      return write_plover(f, ev, text, text_len);
     default:
       return DYAD_EUNSUPPORTED;
   }

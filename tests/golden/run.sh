@@ -8,9 +8,16 @@ case=$2
 base=${case%.jsonl}
 kb=""
 if [ -d "$base.kb" ]; then kb="--kb $base.kb"; fi
+# NAME.kb may be shared: NAME-anything uses NAME.kb when it has none.
+if [ -z "$kb" ] && [ -d "${base%%-*}.kb" ]; then kb="--kb ${base%%-*}.kb"; fi
+formats="brief"
+if [ -f "$base.formats" ]; then formats=$(cat "$base.formats"); fi
 out=$(mktemp)
-# shellcheck disable=SC2086
-"$dyad" code --quiet --format brief $kb "$case" >"$out" 2>&1
+for f in $formats; do
+  echo "== $f" >>"$out"
+  # shellcheck disable=SC2086
+  "$dyad" code --quiet --format "$f" $kb "$case" >>"$out" 2>&1
+done
 if [ "${UPDATE:-0}" = 1 ]; then
   cp "$out" "$base.expected"
 fi
