@@ -216,6 +216,9 @@ typedef struct dyad_event {
   dyad_place place;        /* event location; place.text == "" when none */
   const char *pattern;     /* matched pattern, "file:line" or a name */
   char event_id[40];       /* stable id: story id + sentence + index */
+  /* Filled by the store for deduplicated events (0 for a single story). */
+  uint32_t n_mentions, n_stories, n_sources;
+  int conflict;            /* reports disagree on the place or date */
 } dyad_event;
 
 /* Create a coder over KB. KB must outlive the coder. */
@@ -334,6 +337,105 @@ typedef struct dyad_petr_record {
 DYAD_EXTERN const dyad_petr_record *dyad_reader_petrarch(const dyad_reader *r);
 
 DYAD_EXTERN void dyad_reader_free(dyad_reader *r);
+
+/* ------------------------------------------------------------------ */
+/* Store: SQLite (default) or PostgreSQL                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct dyad_store dyad_store;
+
+/* Open TARGET: a SQLite file name, or a postgresql:// (or postgres://)
+ * URL. Creates the schema when missing. */
+DYAD_EXTERN int dyad_store_open(const char *target, dyad_store **out,
+                                dyad_error *err);
+DYAD_EXTERN void dyad_store_close(dyad_store *st);
+
+/* "sqlite" or "postgresql". */
+DYAD_EXTERN const char *dyad_store_backend(const dyad_store *st);
+
+typedef enum {
+  DYAD_PUT_INSERTED = 0,   /* a new story */
+  DYAD_PUT_UNCHANGED,      /* the same story again: nothing changed */
+  DYAD_PUT_REPLACED        /* a changed text: its events were replaced */
+} dyad_put_result;
+
+/* Transactions around many dyad_store_put calls. */
+DYAD_EXTERN int dyad_store_begin(dyad_store *st, dyad_error *err);
+DYAD_EXTERN int dyad_store_commit(dyad_store *st, dyad_error *err);
+DYAD_EXTERN int dyad_store_rollback(dyad_store *st, dyad_error *err);
+
+/* 1 when the store holds story ID with exactly this text (so coding it
+ * again can be skipped). */
+DYAD_EXTERN int dyad_store_has_story(dyad_store *st, const dyad_story *s,
+                                     dyad_error *err);
+
+/* Store a coded story and its events (mentions). *RESULT says what
+ * happened. Marks the dyads it touches for deduplication. */
+DYAD_EXTERN int dyad_store_put(dyad_store *st, const dyad_story *s,
+                               const dyad_event *ev, size_t n, int *result,
+                               dyad_error *err);
+
+/* Group the mentions of every touched dyad into events (same source,
+ * target and CAMEO root, dates within a day, places in one country).
+ * Runs in its own transactions; safe to interrupt and run again. */
+DYAD_EXTERN int dyad_store_dedup(dyad_store *st, dyad_error *err);
+
+typedef struct dyad_store_stats {
+  long long stories, mentions, events, conflicts, dirty;
+} dyad_store_stats;
+DYAD_EXTERN int dyad_store_stats_get(dyad_store *st, dyad_store_stats *out,
+                                     dyad_error *err);
+
+/* Query filters; empty strings and zeros mean "any". */
+typedef struct dyad_query {
+  const char *actor;       /* actor or country prefix on either side: "TUR" */
+  const char *source, *target;  /* prefixes */
+  int undirected;          /* with source and target: both directions */
+  const char *code;        /* exact CAMEO code */
+  const char *root;        /* "19" */
+  int quad;                /* 1..4 */
+  const char *from, *to;   /* dates, inclusive */
+  const char *place;       /* place name or country */
+  const char *modality;    /* "asserted" ... */
+  int min_sources;         /* events reported by at least N publishers */
+  const char *plover;      /* PLOVER type */
+  const char *by;          /* "", "day", "week", "month", "year", "dyad",
+                              "root", "partner" (with actor) */
+  int mentions;            /* count mentions rather than events */
+  long limit, offset;
+} dyad_query;
+
+DYAD_EXTERN void dyad_query_init(dyad_query *q);
+
+/* One result row: NCOL columns of names and values (as text). */
+typedef int (*dyad_row_fn)(int ncol, const char *const *names,
+                           const char *const *values, void *ud);
+
+/* Aggregate: rows of (group..., events, goldstein_sum, goldstein_mean). */
+DYAD_EXTERN int dyad_store_query(dyad_store *st, const dyad_query *q,
+                                 dyad_row_fn fn, void *ud, dyad_error *err);
+
+/* Deduplicated events matching Q, with their counts, as dyad_event
+ * structures (valid during the callback). TEXT is the text of the story
+ * of the event's first mention. */
+typedef int (*dyad_event_fn)(const dyad_event *ev, const char *text,
+                             size_t text_len, const dyad_story *story,
+                             void *ud);
+DYAD_EXTERN int dyad_store_events(dyad_store *st, const dyad_query *q,
+                                  dyad_event_fn fn, void *ud, dyad_error *err);
+
+/* The mentions of one event (by event id), same callback. */
+DYAD_EXTERN int dyad_store_mentions(dyad_store *st, const char *event_id,
+                                    dyad_event_fn fn, void *ud,
+                                    dyad_error *err);
+
+/* Every table in a canonical text form (sorted, one row per line): two
+ * stores with the same content dump the same bytes, whatever the backend. */
+DYAD_EXTERN int dyad_store_dump(dyad_store *st, FILE *f, dyad_error *err);
+
+/* Actor network of events matching Q as GraphML. */
+DYAD_EXTERN int dyad_store_graphml(dyad_store *st, const dyad_query *q,
+                                   FILE *f, dyad_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Dates                                                               */

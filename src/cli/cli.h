@@ -15,6 +15,10 @@ int cmd_code(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_kb(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 /* Load the KB named by PATHS (built-in when none); prints diagnostics
  * to stderr when VERBOSE. Returns NULL after printing an error. */

@@ -1,4 +1,5 @@
 /* main.c - `dyad COMMAND ...` */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -70,6 +71,10 @@ static void usage(FILE *f) {
       "  code [FILE...]      code stories (JSON lines; stdin when no file) into events\n"
       "  validate FILE       score the coder on a PETRARCH validation file\n"
       "  demo                code the built-in sample stories\n"
+      "  ingest FILE...      code stories into a store (SQLite file or postgresql:// URL)\n"
+      "  query               counts and Goldstein series from a store\n"
+      "  export              events of a store as jsonl, csv, gdelt, icews, plover, graphml\n"
+      "  dump                every table of a store in a canonical sorted form\n"
       "  kb check PATH       lint a knowledge base (ours or PETRARCH-2 dictionaries)\n"
       "  kb stats [PATH]     counts of a knowledge base (built-in when no PATH)\n"
       "  kb compile SRC OUT  compile a knowledge base\n"
@@ -91,6 +96,10 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
   else if (!strcmp(cmd, "demo")) rc = cmd_demo(argc - 1, argv + 1);
   else if (!strcmp(cmd, "kb")) rc = cmd_kb(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "ingest")) rc = cmd_ingest(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "query")) rc = cmd_query(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "dump")) rc = cmd_dump(argc - 1, argv + 1);
   else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("dyad %s\n", DYAD_VERSION);
     rc = EXIT_OKAY;
@@ -103,7 +112,9 @@ int main(int argc, char **argv) {
     rc = EXIT_USAGE;
   }
   if (fflush(stdout) != 0 || ferror(stdout)) {
-    cli_err("error writing output");
+    /* A closed pipe ("| head") is the reader's choice, not an error. */
+    if (errno == EPIPE) return rc;
+    cli_err("error writing output: %s", strerror(errno));
     return EXIT_IO;
   }
   return rc;

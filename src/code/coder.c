@@ -91,7 +91,8 @@ static void cameo_fill(const dyad_kb *kb, dyad_event *ev) {
   }
   snprintf(ev->root, sizeof ev->root, "%.2s", ev->code);
   if (cm) {
-    ev->goldstein = cm->goldstein;
+    /* Scores are tenths: keep them exact in every output. */
+    ev->goldstein = (double)(int)(cm->goldstein * 10.0f + (cm->goldstein < 0 ? -0.5f : 0.5f)) / 10.0;
     ev->quad_class = cm->quad;
     ev->plover = kb_str(kb, cm->plover);
     ev->plover_mode = kb_str(kb, cm->plover_mode);

@@ -183,8 +183,13 @@ static void handle_country(kb_builder *b, block *bk) {
     if (!strcmp(l->key, "name") || !strcmp(l->key, "names") || !strcmp(l->key, "adj")) {
       each_part(b, bk, l->line, l->val, country_adj, &nc);
     } else if (!strcmp(l->key, "capital")) {
-      /* The capital as an actor is the state. */
-      uint32_t cap = new_actor(b, bk, l->val, code, AK_CAPITAL);
+      /* The capital as an actor is the state; "A | B" are spellings of one
+       * city, named by the first. */
+      char first[256];
+      snprintf(first, sizeof first, "%s", l->val);
+      char *bar = strchr(first, '|');
+      if (bar) *bar = '\0';
+      uint32_t cap = new_actor(b, bk, du_trim(first), code, AK_CAPITAL);
       kbb_actor_at(b, cap)->country = kbb_cstr(b, code);
       name_ctx cc = {cap, UINT32_MAX, 0};
       each_part(b, bk, l->line, l->val, add_actor_name, &cc);
@@ -607,7 +612,8 @@ static void handle_place(kb_builder *b, block *bk) {
       p = semi ? semi + 1 : NULL;
     }
     float lat, lon;
-    if (n < 5 || !*col[0] || strlen(col[1]) != 3 || sscanf(col[3], "%f", &lat) != 1 ||
+    if (n < 5 || !*col[0] || (strlen(col[1]) != 3 && strcmp(col[1], "-")) ||
+        sscanf(col[3], "%f", &lat) != 1 ||
         sscanf(col[4], "%f", &lon) != 1 || lat < -90 || lat > 90 || lon < -180 || lon > 180) {
       kbb_diag(b, DYAD_DIAG_ERROR, bk->file, l->line,
                "expected 'Name ; ISO3 ; admin1 ; lat ; lon [; aliases]'");
@@ -616,7 +622,7 @@ static void handle_place(kb_builder *b, block *bk) {
     kb_place pl;
     memset(&pl, 0, sizeof pl);
     pl.name = kbb_cstr(b, col[0]);
-    pl.country = kbb_cstr(b, col[1]);
+    pl.country = kbb_cstr(b, strcmp(col[1], "-") ? col[1] : "");
     pl.admin1 = kbb_cstr(b, col[2]);
     pl.lat = lat;
     pl.lon = lon;

@@ -127,6 +127,10 @@ static int write_jsonl(FILE *f, const dyad_event *ev, const char *text,
   jspan(f, text, tlen, ev->sent_start, ev->sent_end);
   fputs(",\"pattern\":", f);
   jstr(f, ev->pattern);
+  if (ev->n_mentions) {
+    fprintf(f, ",\"mentions\":%u,\"stories\":%u,\"sources\":%u,\"conflict\":%s",
+            ev->n_mentions, ev->n_stories, ev->n_sources, ev->conflict ? "true" : "false");
+  }
   fputs("}\n", f);
   return DYAD_OK;
 }
@@ -275,8 +279,9 @@ static int write_gdelt(FILE *f, const dyad_event *ev, const char *text, size_t t
   gdelt_actor(f, &ev->target, text, tlen);   /* 16-25 */
   /* 26 IsRootEvent 27 EventCode 28 EventBaseCode 29 EventRootCode 30 QuadClass
    * 31 GoldsteinScale 32 NumMentions 33 NumSources 34 NumArticles 35 AvgTone */
-  fprintf(f, "%d\t%s\t%.3s\t%s\t%d\t%.1f\t1\t1\t1\t\t", ev->sentence == 0, ev->code, ev->code,
-          ev->root, ev->quad_class, ev->goldstein);
+  fprintf(f, "%d\t%s\t%.3s\t%s\t%d\t%.1f\t%u\t%u\t%u\t\t", ev->sentence == 0, ev->code,
+          ev->code, ev->root, ev->quad_class, ev->goldstein, ev->n_mentions ? ev->n_mentions : 1,
+          ev->n_sources ? ev->n_sources : 1, ev->n_stories ? ev->n_stories : 1);
   gdelt_geo(f, ev, 0); /* 36-43 Actor1Geo */
   gdelt_geo(f, ev, 0); /* 44-51 Actor2Geo */
   gdelt_geo(f, ev, 1); /* 52-59 ActionGeo */

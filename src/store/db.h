@@ -1,0 +1,57 @@
+/*
+ * db.h - the little SQL layer under the store: one interface, two
+ * backends (SQLite, PostgreSQL through libpq).
+ *
+ * SQL is written once with '?' placeholders; the PostgreSQL backend turns
+ * them into $1, $2, ... Every value goes through a bound parameter: no
+ * query text is ever built from data.
+ */
+#ifndef DYAD_DB_H
+#define DYAD_DB_H
+
+#include "util/util.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+typedef struct db_ops {
+  const char *name;
+  int (*exec)(db *d, const char *sql, dyad_error *err);
+  int (*prepare)(db *d, const char *sql, db_stmt **out, dyad_error *err);
+  void (*bind_text)(db_stmt *s, int i, const char *v, size_t n);
+  void (*bind_int)(db_stmt *s, int i, int64_t v);
+  void (*bind_double)(db_stmt *s, int i, double v);
+  void (*bind_null)(db_stmt *s, int i);
+  /* 1: a row is ready; 0: done; negative: error (message in ERR). */
+  int (*step)(db_stmt *s, dyad_error *err);
+  int (*ncol)(db_stmt *s);
+  const char *(*col_name)(db_stmt *s, int i);
+  const char *(*col_text)(db_stmt *s, int i); /* NULL for SQL NULL */
+  int64_t (*col_int)(db_stmt *s, int i);
+  double (*col_double)(db_stmt *s, int i);
+  void (*reset)(db_stmt *s);
+  void (*finalize)(db_stmt *s);
+  void (*close)(db *d);
+} db_ops;
+
+struct db {
+  const db_ops *ops;
+  int in_tx;
+};
+
+int db_open_sqlite(const char *path, db **out, dyad_error *err);
+/* Returns DYAD_EUNSUPPORTED when built without libpq. */
+int db_open_postgres(const char *url, db **out, dyad_error *err);
+
+/* The connection under a store (store.c). */
+db *ds_db(dyad_store *st);
+
+/* Convenience wrappers. */
+static inline int db_exec(db *d, const char *sql, dyad_error *err) {
+  return d->ops->exec(d, sql, err);
+}
+static inline int db_prepare(db *d, const char *sql, db_stmt **out, dyad_error *err) {
+  return d->ops->prepare(d, sql, out, err);
+}
+
+#endif /* DYAD_DB_H */
