@@ -166,6 +166,13 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i,
   }
   if (subject_like(c, p)) {
     if ((vf & (VF_3SG | VF_BASE)) && !(vf & VF_PAST) && np_run_before(c, a, i)) return 0;
+    /* "the basketball team is": a present form right before an auxiliary
+     * is the head of the subject, not a verb. */
+    if ((vf & (VF_3SG | VF_BASE)) && !(vf & VF_PAST) && i + 1 < b &&
+        (c->t[i + 1].lex & (LX_BE | LX_HAVE | LX_MODAL)) && c->t[i + 1].ment < 0 &&
+        !(c->toks.v[i + 1].flags & TK_POSS)) {
+      return 0;
+    }
     if (vf & (VF_PAST | VF_3SG)) {
       /* "peace talks resumed": TALKS before a finite verb is a noun. */
       if ((vf & VF_3SG) && !(vf & VF_PAST) && i + 1 < b && c->t[i + 1].ment < 0 &&

@@ -371,11 +371,12 @@ void kbp_dyad_pattern(kb_builder *b, uint16_t fileno, const char *file,
         return;
       }
       pb.verb_seen = 1;
-    } else if (t[0] == '&') {
-      pb_synset(&pb, t, 0);
     } else if (strchr(t, '|')) {
+      /* Alternatives: words or synsets, "talks|&A_VISIT". */
       int adj = t[0] == '_';
       pb_alts(&pb, t + adj, adj);
+    } else if (t[0] == '&') {
+      pb_synset(&pb, t, 0);
     } else {
       int adj = t[0] == '_';
       pb_words(&pb, t + adj, n - (size_t)adj, adj);
