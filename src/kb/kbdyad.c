@@ -840,7 +840,7 @@ int kb_read_dyad_path(kb_builder *b, const char *path, dyad_error *err) {
   }
   closedir(d);
   /* Deterministic order: sorted names, files before subfolders' contents. */
-  qsort(names, n, sizeof *names, cmp_str);
+  if (n > 1) qsort(names, n, sizeof *names, cmp_str);
   int rc = DYAD_OK;
   for (size_t i = 0; i < n; i++) {
     char full[4096];

@@ -106,7 +106,7 @@ static int read_path(kb_builder *b, const char *path, int *read_any,
     names[n++] = du_strdup(de->d_name);
   }
   closedir(d);
-  qsort(names, n, sizeof *names, cmp_str);
+  if (n > 1) qsort(names, n, sizeof *names, cmp_str);
   int rc = DYAD_OK;
   for (size_t i = 0; i < n && rc == DYAD_OK; i++) {
     char full[4096];
@@ -119,9 +119,12 @@ static int read_path(kb_builder *b, const char *path, int *read_any,
     }
     size_t nl = strlen(names[i]);
     if (nl < 4 || strcmp(names[i] + nl - 4, ".txt") != 0) {
-      if (strcmp(names[i], "LICENSE") && strcmp(names[i], "README.md")) {
-        kbb_diag(b, DYAD_DIAG_WARNING, full, 0, "not a .txt file (skipped)");
-      }
+      /* Sample stories and documentation sit beside dictionaries. */
+      const char *dot = strrchr(names[i], '.');
+      int known = !strcmp(names[i], "LICENSE") ||
+                  (dot && (!strcmp(dot, ".md") || !strcmp(dot, ".jsonl") ||
+                           !strcmp(dot, ".json") || !strcmp(dot, ".xml")));
+      if (!known) kbb_diag(b, DYAD_DIAG_WARNING, full, 0, "not a .txt file (skipped)");
       continue;
     }
     rc = read_one(b, full, read_any, err);
