@@ -575,7 +575,7 @@ int kbb_finish(kb_builder *b, dyad_kb **out, dyad_error *err) {
   for (size_t i = 0; i < b->emap_cap; i++) {
     if (b->emap[i].child) es[nedges++] = b->emap[i];
   }
-  qsort(es, nedges, sizeof *es, cmp_edge);
+  if (nedges > 1) qsort(es, nedges, sizeof *es, cmp_edge);
   kb->n_nodes = b->nnodes;
   kb->nodes = du_calloc(b->nnodes, sizeof *kb->nodes);
   kb->edges = du_malloc((nedges ? nedges : 1) * sizeof *kb->edges);
@@ -599,7 +599,7 @@ int kbb_finish(kb_builder *b, dyad_kb **out, dyad_error *err) {
   /* Payloads. */
   payload_item *pi = b->pitems.data;
   size_t npi = b->pitems.len;
-  qsort(pi, npi, sizeof *pi, cmp_pitem);
+  if (npi > 1) qsort(pi, npi, sizeof *pi, cmp_pitem);
   size_t nnodes_with = 0;
   for (size_t i = 0; i < npi; i++) {
     if (i == 0 || pi[i].node != pi[i - 1].node) nnodes_with++;

@@ -274,7 +274,7 @@ static int next_petrarch(dyad_reader *r, dyad_story *st, dyad_error *err) {
           *e = '\0';
           in_text = 0;
         }
-        du_buf_append(&r->rec_text, l, strlen(l));
+        du_buf_append(&r->rec_text, ln, strlen(ln));
         du_buf_putc(&r->rec_text, '\n');
         if (strstr(e ? e + 1 : "", "</Sentence>")) {
           closed = 1;
