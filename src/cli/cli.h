@@ -20,6 +20,10 @@ int cmd_query(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 
+/* `dyad validate` on JSON gold files (cmd_validate_json.c). */
+int cli_validate_plover(const char *file, dyad_coder *coder, int quiet, const char *only);
+int cli_validate_stories(const char *file, dyad_coder *coder, int quiet, const char *only);
+
 /* Load the KB named by PATHS (built-in when none); prints diagnostics
  * to stderr when VERBOSE. Returns NULL after printing an error. */
 dyad_kb *cli_load_kb(const char *const *paths, size_t n, int verbose);

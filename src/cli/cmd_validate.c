@@ -24,16 +24,23 @@ typedef struct cat_score {
 
 static void usage(FILE *f) {
   fputs(
-      "usage: dyad validate [--kb PATH]... [--quiet] [--all] FILE\n"
+      "usage: dyad validate [--kb PATH]... [--quiet] [--all] [--trace ID] FILE\n"
       "\n"
       "Codes the <Text> of every record of a PETRARCH validation file with the\n"
       "dictionaries its <Environment> names (found beside it), prints each record\n"
       "that does not match, a table per category, and the summary line\n"
       "  records: X/Y correct; events: F/E found, N extra\n"
       "\n"
+      "A JSON file is scored with the built-in knowledge base (or --kb):\n"
+      "  an array of PLOVER gold records: per record, an event of the gold\n"
+      "    category with a gold source country found; precision of categories\n"
+      "  JSON lines with \"expect\": event triples found and extra, with dates\n"
+      "    and modality of the events found\n"
+      "\n"
       "  --kb PATH   use these dictionaries instead of the file's own\n"
       "  --quiet     print only the table and the summary\n"
-      "  --all       also score records marked evaluate=\"false\"\n",
+      "  --all       also score records marked evaluate=\"false\"\n"
+      "  --trace ID  code only record ID and print the analysis\n",
       f);
 }
 
@@ -128,6 +135,28 @@ int cmd_validate(int argc, char **argv) {
     cli_err("cannot open %s: %s", file, strerror(errno));
     return EXIT_IO;
   }
+  /* JSON gold files: PLOVER records (an array) or our stories (lines). */
+  int c0;
+  while ((c0 = fgetc(f)) == ' ' || c0 == '\n' || c0 == '\r' || c0 == '\t') {}
+  if (c0 == '[' || c0 == '{') {
+    fclose(f);
+    dyad_kb *jkb = cli_load_kb(nkb ? kbs : NULL, nkb, 0);
+    if (!jkb) return EXIT_DATA;
+    dyad_coder *jc;
+    dyad_error je;
+    memset(&je, 0, sizeof je);
+    if (dyad_coder_new(jkb, &jc, &je)) {
+      cli_print_error(&je);
+      dyad_kb_free(jkb);
+      return EXIT_IO;
+    }
+    int rc = c0 == '[' ? cli_validate_plover(file, jc, quiet, only)
+                       : cli_validate_stories(file, jc, quiet, only);
+    dyad_coder_free(jc);
+    dyad_kb_free(jkb);
+    return rc;
+  }
+  rewind(f);
   /* The environment: dictionary files beside the validation file. */
   char head[16384];
   size_t hn = fread(head, 1, sizeof head - 1, f);
