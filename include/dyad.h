@@ -230,6 +230,12 @@ DYAD_EXTERN void dyad_coder_free(dyad_coder *c);
 typedef struct dyad_code_options {
   int emit_reported_say;   /* also emit 01x "said" events beside embedded events */
   int keep_negated;        /* emit negated events flagged negated (default 1) */
+  int intent_codes;        /* an act announced ("will visit", "would strike")
+                              codes as the intention (03x) or threat (13x)
+                              it is, as the CAMEO codebook asks. 1 on, 0 off,
+                              -1 (default) on unless the dictionaries define
+                              their own modal codes (PETRARCH-2 verb files,
+                              whose patterns code the act) */
   size_t max_text_len;     /* stories longer than this fail with ETOOBIG (0: 16 MiB) */
   /* Debugging: called with one line of analysis per sentence element
    * (tokens, noun phrases, verb groups, matches). NULL: no trace. */
@@ -443,6 +449,32 @@ DYAD_EXTERN int dyad_store_graphml(dyad_store *st, const dyad_query *q,
 
 /* Parse "YYYY-MM-DD" or "YYYYMMDD" into *ymd (YYYYMMDD); 0 on success. */
 DYAD_EXTERN int dyad_parse_date(const char *s, int32_t *ymd);
+
+/* ------------------------------------------------------------------ */
+/* Merging stores (sharded runs)                                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct dyad_merge_stats {
+  long long stories;       /* stories read from the sources */
+  long long inserted, unchanged, replaced;
+  long long mentions;      /* mentions copied */
+} dyad_merge_stats;
+
+DYAD_EXTERN void dyad_merge_stats_init(dyad_merge_stats *ms);
+
+/*
+ * Copy the stories and mentions of the store SOURCE (a SQLite file or a
+ * postgresql:// URL, written by this version) into ST with the rules of
+ * dyad_store_put: the same story again changes nothing, a changed one
+ * replaces its mentions. Adds to *MS (may be NULL). Works in transactions
+ * of its own (none may be open) and can be run again after an
+ * interruption. Does not deduplicate: call dyad_store_dedup after the
+ * last source. Sources are applied in the order of the calls, so when a
+ * story id appears in several sources the last one wins, as in one
+ * ingest of the sources' inputs in that order.
+ */
+DYAD_EXTERN int dyad_store_merge(dyad_store *st, const char *source,
+                                 dyad_merge_stats *ms, dyad_error *err);
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,7 @@ static void usage(FILE *f) {
       "  query               counts and Goldstein series from a store\n"
       "  export              events of a store as jsonl, csv, gdelt, icews, plover, graphml\n"
       "  dump                every table of a store in a canonical sorted form\n"
+      "  merge SOURCE...     merge shard stores into one (sharded runs)\n"
       "  kb check PATH       lint a knowledge base (ours or PETRARCH-2 dictionaries)\n"
       "  kb stats [PATH]     counts of a knowledge base (built-in when no PATH)\n"
       "  kb compile SRC OUT  compile a knowledge base\n"
@@ -100,6 +101,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "query")) rc = cmd_query(argc - 1, argv + 1);
   else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 1, argv + 1);
   else if (!strcmp(cmd, "dump")) rc = cmd_dump(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "merge")) rc = cmd_merge(argc - 1, argv + 1);
   else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("dyad %s\n", DYAD_VERSION);
     rc = EXIT_OKAY;

@@ -130,6 +130,9 @@ void ct_lookup(dyad_coder *c);
 /* 1 when token I starts a capitalised word (or case is unreliable). */
 int ct_capitalised(const dyad_coder *c, uint32_t i);
 
+/* events.c */
+int ct_intent_code(const char *code, char out[8]);
+
 /* phrase.c */
 typedef struct ct_actor_code {
   char code[CT_MAX_CODE];

@@ -10,6 +10,7 @@
 void dyad_code_options_init(dyad_code_options *o) {
   memset(o, 0, sizeof *o);
   o->keep_negated = 1;
+  o->intent_codes = -1;
   o->max_text_len = (size_t)16 << 20;
 }
 

@@ -67,10 +67,45 @@ static const char *const passive_preps[] = {"with", "from", "by", NULL};
  * PETRARCH convention: "was shot dead in Osgiliath"). */
 static const char *const place_preps[] = {"in", "at", NULL};
 
+/* An agent NP that names someone the KB does not know ("Defence
+ * Minister Akar" after his term): whose minister is not ours to guess. */
+static int titled_unknown(const dyad_coder *c, const ct_actor_code *a) {
+  if (a->np < 0) return 0;
+  const ct_np *np = ct_np_at((dyad_coder *)c, a->np);
+  for (uint32_t k = np->start; k < np->end; k++) {
+    if (c->t[k].ment < 0 && k > 0 && ct_capitalised(c, k) &&
+        !(c->toks.v[k].flags & TK_PUNCT))
+      return 1;
+  }
+  return 0;
+}
+
 static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *t,
                     const char *code, uint32_t vgi, uint8_t mode, uint8_t neg,
                     uint32_t pattern) {
   if (!code || !*code || !strcmp(code, "---")) return 0;
+  /* An agent with no country of its own ("Darfur rebels", "President
+   * Mugabe") in a sentence about one state's actor belongs to that state:
+   * domestic news names the state once. Never from an organisation. */
+  ct_actor_code sx, tx;
+  if (s->agent_only != t->agent_only && !titled_unknown(c, s->agent_only ? s : t)) {
+    const ct_actor_code *have = s->agent_only ? t : s;
+    const ct_actor_code *lack = s->agent_only ? s : t;
+    if (strlen(have->code) < 3 || !strncmp(have->code, "IGO", 3) ||
+        !strncmp(have->code, "NGO", 3) || !strncmp(have->code, "IMG", 3) ||
+        !strncmp(have->code, "MNC", 3))
+      return 0;
+    ct_actor_code *fix = s->agent_only ? &sx : &tx;
+    *fix = *lack;
+    snprintf(fix->code, sizeof fix->code, "%.3s%s", have->code, lack->code);
+    fix->agent_only = 0;
+    if (s->agent_only) {
+      sx.agent_only = 0;
+      s = &sx;
+    } else {
+      t = &tx;
+    }
+  }
   if (s->agent_only || t->agent_only) return 0;
   if (!strcmp(s->code, t->code)) return 0;
   /* Deduplicate within the sentence. */
@@ -102,6 +137,36 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
 }
 
 #define MAXC 32
+
+/* The intention (03x) or threat (13x) that announces act CODE, in OUT.
+ * Returns 0 when CODE has none (statements, appeals, demands, threats
+ * and intentions themselves, investigations). */
+int ct_intent_code(const char *code, char out[8]) {
+  static const struct { const char *act, *intent; } map[] = {
+      /* most specific first: a prefix of CODE matches */
+      {"061", "0311"}, {"062", "0312"}, {"063", "0313"}, {"064", "0314"}, {"06", "031"},
+      {"071", "0331"}, {"072", "0332"}, {"073", "0333"}, {"074", "0334"}, {"07", "033"},
+      {"081", "0351"}, {"082", "0352"}, {"083", "034"}, {"084", "0353"}, {"085", "0354"},
+      {"086", "0355"}, {"087", "0356"}, {"08", "035"},
+      {"05", "032"}, {"04", "036"},
+      {"14", "133"},
+      {"15", "138"},
+      {"161", "1313"}, {"162", "1311"}, {"163", "1312"}, {"164", "134"}, {"165", "135"},
+      {"166", "136"}, {"16", "131"},
+      {"172", "132"}, {"17", "137"},
+      {"18", "138"},
+      {"191", "1381"}, {"192", "1382"}, {"19", "1384"},
+      {"204", "1385"}, {"20", "1383"},
+  };
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
+    size_t n = strlen(map[i].act);
+    if (!strncmp(code, map[i].act, n)) {
+      snprintf(out, 8, "%s", map[i].intent);
+      return 1;
+    }
+  }
+  return 0;
+}
 
 static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   ct_vg *g = ct_vg_at(c, (int32_t)gi);
@@ -238,6 +303,20 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
       mode = DYAD_MODE_NEGATED;
       if (!c->opt.keep_negated) return 0;
     }
+  }
+  /* An act announced rather than done is an intention when cooperative
+   * and a threat when hostile (the CAMEO codebook's 03 and 13). */
+  char ic1[8], ic2[8];
+  int intents = c->opt.intent_codes < 0 ? c->kb->n_pico == 0 : c->opt.intent_codes;
+  if (intents &&
+      (mode == DYAD_MODE_INTENDED || mode == DYAD_MODE_HYPOTHETICAL)) {
+    if (c1 && ct_intent_code(c1, ic1)) {
+      c1 = ic1;
+      /* Only the one who announces intends: "X will visit Y" is not yet
+       * Y hosting X. */
+      if (c2 && ns >= 1 && nt >= 1) c2 = NULL;
+    }
+    if (c2 && ct_intent_code(c2, ic2)) c2 = ic2;
   }
   uint32_t pat = m.pattern;
   /* Reciprocal events among the members of a compound subject. */

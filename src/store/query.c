@@ -19,6 +19,7 @@ typedef struct qparams {
   du_buf sql;
   char like[8][80];
   int nlike;
+  char quad[4], mins[16];   /* per call: the store may be queried from many threads */
 } qparams;
 
 static const char *prefix(qparams *p, const char *s) {
@@ -66,11 +67,10 @@ static int build_where(const dyad_query *q, qparams *p, int mentions, dyad_error
   }
   if (nz(q->code)) add(p, "e.code = ?", q->code);
   if (nz(q->root)) add(p, "e.root = ?", q->root);
-  static char quad[4];
   if (q->quad) {
     if (q->quad < 1 || q->quad > 4) return du_err(err, DYAD_EINVAL, "quad class must be 1 to 4");
-    snprintf(quad, sizeof quad, "%d", q->quad);
-    add(p, "e.quad = ?", quad);
+    snprintf(p->quad, sizeof p->quad, "%d", q->quad);
+    add(p, "e.quad = ?", p->quad);
   }
   int32_t ymd;
   if (nz(q->from)) {
@@ -97,10 +97,9 @@ static int build_where(const dyad_query *q, qparams *p, int mentions, dyad_error
     du_buf_printf(&p->sql, " AND e.modality <> 'negated'");
   }
   if (nz(q->plover)) add(p, "e.plover = ?", q->plover);
-  static char mins[16];
   if (q->min_sources > 1) {
-    snprintf(mins, sizeof mins, "%d", q->min_sources);
-    add(p, "e.n_sources >= ?", mins);
+    snprintf(p->mins, sizeof p->mins, "%d", q->min_sources);
+    add(p, "e.n_sources >= ?", p->mins);
   }
   return DYAD_OK;
 }
@@ -484,5 +483,110 @@ int dyad_store_graphml(dyad_store *st, const dyad_query *q, FILE *f, dyad_error 
   }
   du_buf_free(&sql);
   du_buf_free(&wp.sql);
+  return rc;
+}
+
+/* ---- readers: the dashboard's questions ---- */
+
+int dyad_store_read_only(dyad_store *st, long timeout_ms, dyad_error *err) {
+  db *d = ds_db(st);
+  if (timeout_ms < 0) return du_err(err, DYAD_EINVAL, "a statement timeout cannot be negative");
+  if (!strcmp(d->ops->name, "sqlite")) {
+    /* SQLite has no statement timeout reachable through SQL: its readers
+     * rely on indexed, LIMITed queries (see docs/serve.md). */
+    return db_exec(d, "PRAGMA query_only = 1", err);
+  }
+  int rc = db_exec(d, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", err);
+  if (!rc) {
+    char sql[64];
+    /* A number we format ourselves, not caller text. */
+    snprintf(sql, sizeof sql, "SET statement_timeout = %ld", timeout_ms);
+    rc = db_exec(d, sql, err);
+  }
+  return rc;
+}
+
+int dyad_store_actors(dyad_store *st, const dyad_query *q, dyad_row_fn fn, void *ud,
+                      dyad_error *err) {
+  db *d = ds_db(st);
+  qparams wp;
+  memset(&wp, 0, sizeof wp);
+  du_buf_init(&wp.sql, 1 << 16);
+  int rc = build_where(q, &wp, 0, err);
+  if (rc) {
+    du_buf_free(&wp.sql);
+    return rc;
+  }
+  du_buf sql;
+  du_buf_init(&sql, 1 << 17);
+  /* Each event counts once for its source and once for its target; the
+   * same WHERE clause (and parameters) serves both halves. */
+  du_buf_printf(&sql, "SELECT x.actor AS actor, count(*) AS events, avg(x.goldstein) AS "
+                      "goldstein_mean FROM (SELECT e.source AS actor, e.goldstein AS goldstein "
+                      "FROM events e");
+  du_buf_append(&sql, wp.sql.data, wp.sql.len);
+  du_buf_printf(&sql, " UNION ALL SELECT e.target AS actor, e.goldstein AS goldstein FROM events e");
+  du_buf_append(&sql, wp.sql.data, wp.sql.len);
+  long limit = q->limit > 0 ? q->limit : 100000;
+  du_buf_printf(&sql, ") x GROUP BY x.actor ORDER BY 2 DESC, 1 LIMIT %ld OFFSET %ld", limit,
+                q->offset > 0 ? q->offset : 0);
+  db_stmt *s;
+  rc = db_prepare(d, sql.data, &s, err);
+  if (!rc) {
+    bind_all(d, s, &wp, 1);
+    bind_all(d, s, &wp, 1 + wp.n);
+    int r;
+    while ((r = d->ops->step(s, err)) == 1) {
+      const char *names[3] = {"actor", "events", "goldstein_mean"};
+      char mean[32];
+      snprintf(mean, sizeof mean, "%.3f", d->ops->col_double(s, 2));
+      const char *vals[3] = {col(d, s, 0), col(d, s, 1), mean};
+      if (fn(3, names, vals, ud)) break;
+    }
+    if (r < 0) rc = DYAD_EDB;
+    d->ops->finalize(s);
+  }
+  du_buf_free(&sql);
+  du_buf_free(&wp.sql);
+  return rc;
+}
+
+int dyad_store_event_info(dyad_store *st, const char *event_id, dyad_row_fn fn, void *ud,
+                          dyad_error *err) {
+  if (!event_id || !*event_id) return du_err(err, DYAD_EINVAL, "no event id given");
+  db *d = ds_db(st);
+  db_stmt *s;
+  int rc = db_prepare(d, "SELECT id, date, source, target, code, root, quad, goldstein, plover, "
+                         "modality, negated, place_name, place_country, lat, lon, n_mentions, "
+                         "n_stories, n_sources, first_seen, conflict, conflict_note "
+                         "FROM events WHERE id = ?",
+                      &s, err);
+  if (rc) return rc;
+  d->ops->bind_text(s, 1, event_id, strlen(event_id));
+  int r = d->ops->step(s, err);
+  if (r == 1) {
+    int n = d->ops->ncol(s);
+    const char *names[24], *vals[24];
+    char num[3][32];
+    if (n > 24) n = 24;
+    for (int i = 0; i < n; i++) {
+      names[i] = d->ops->col_name(s, i);
+      vals[i] = col(d, s, i);
+      /* Doubles printed by us: the same digits from every backend. */
+      int k = !strcmp(names[i], "goldstein") ? 0 : !strcmp(names[i], "lat") ? 1
+              : !strcmp(names[i], "lon") ? 2 : -1;
+      if (k >= 0 && d->ops->col_text(s, i)) {
+        snprintf(num[k], sizeof num[k], k ? "%.4f" : "%.1f", d->ops->col_double(s, i));
+        vals[i] = num[k];
+      }
+    }
+    fn(n, names, vals, ud);
+    rc = DYAD_OK;
+  } else if (r == 0) {
+    rc = du_err(err, DYAD_ENOTFOUND, "no event with id '%s'", event_id);
+  } else {
+    rc = DYAD_EDB;
+  }
+  d->ops->finalize(s);
   return rc;
 }

@@ -117,7 +117,29 @@ TEST(code_negation_and_modality) {
   code("Brazil reportedly turned down the proposal from Turkey.", "2024-01-01", out, sizeof out);
   ASSERT_STR(out, "BRA>TUR 120/reported");
   code("Turkey plans to visit Armenia.", "2024-01-01", out, sizeof out);
-  ASSERT_STR(out, "TUR>ARM 042/intended;ARM>TUR 043/intended");
+  ASSERT_STR(out, "TUR>ARM 036/intended");
+}
+
+TEST(code_intentions_and_threats) {
+  char out[512];
+  /* An act announced is an intention when cooperative, a threat when not. */
+  code("Japan will give Ukraine new aid.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "JPN>UKR 033/intended");
+  code("Russia will strike Ukraine.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "RUS>UKR 1384/intended");
+  code("Russia struck Ukraine.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "RUS>UKR 190");
+}
+
+TEST(code_agent_country_from_the_other_side) {
+  char out[512];
+  /* Domestic news names the state once. */
+  code("The Sudanese government accused Darfur rebels of violating the truce.", "2024-01-01",
+       out, sizeof out);
+  ASSERT_STR(out, "SDNGOV>SDNREB 112");
+  /* Never from an organisation. */
+  code("The United Nations condemned rebels.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "");
 }
 
 TEST(code_dated_roles) {
