@@ -236,6 +236,10 @@ typedef struct dyad_code_options {
                               -1 (default) on unless the dictionaries define
                               their own modal codes (PETRARCH-2 verb files,
                               whose patterns code the act) */
+  int one_sided;           /* also emit events with a source and no target
+                              actor ("X resigned"), target code "" (roots
+                              03-20 only). 1, 0, or -1 (default): on unless
+                              the dictionaries are PETRARCH-2 ones */
   size_t max_text_len;     /* stories longer than this fail with ETOOBIG (0: 16 MiB) */
   /* Debugging: called with one line of analysis per sentence element
    * (tokens, noun phrases, verb groups, matches). NULL: no trace. */
@@ -291,7 +295,8 @@ DYAD_EXTERN int dyad_write_header(FILE *f, int format);
 
 /*
  * Write one event in FORMAT. TEXT is the story text (for evidence), SEQ a
- * running number used where a format needs a numeric id.
+ * number used where a format needs a numeric id (GDELT's GLOBALEVENTID);
+ * 0 derives it from the event id, stable across runs and shards.
  */
 DYAD_EXTERN int dyad_write_event(FILE *f, int format, const dyad_event *ev,
                                  const char *text, size_t text_len,
@@ -475,6 +480,34 @@ DYAD_EXTERN void dyad_merge_stats_init(dyad_merge_stats *ms);
  */
 DYAD_EXTERN int dyad_store_merge(dyad_store *st, const char *source,
                                  dyad_merge_stats *ms, dyad_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Readers of a store (the dashboard)                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Make ST refuse every write for the rest of its life, for a reader such
+ * as `dyad serve`. On PostgreSQL a statement running longer than
+ * TIMEOUT_MS (0: no limit) is also cancelled with DYAD_EDB; SQLite has no
+ * such limit, and its connection gets a larger page cache and
+ * memory-mapped reads instead.
+ */
+DYAD_EXTERN int dyad_store_read_only(dyad_store *st, long timeout_ms,
+                                     dyad_error *err);
+
+/* Actors of the events matching Q, each event counted for its source and
+ * for its target, most frequent first: rows of (actor, events,
+ * goldstein_mean). Q->limit and Q->offset page the rows. */
+DYAD_EXTERN int dyad_store_actors(dyad_store *st, const dyad_query *q,
+                                  dyad_row_fn fn, void *ud, dyad_error *err);
+
+/* One deduplicated event by id, as one row of (id, date, source, target,
+ * code, root, quad, goldstein, plover, modality, negated, place_name,
+ * place_country, lat, lon, n_mentions, n_stories, n_sources, first_seen,
+ * conflict, conflict_note). DYAD_ENOTFOUND when there is none. */
+DYAD_EXTERN int dyad_store_event_info(dyad_store *st, const char *event_id,
+                                      dyad_row_fn fn, void *ud,
+                                      dyad_error *err);
 
 #ifdef __cplusplus
 }

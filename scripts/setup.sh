@@ -11,6 +11,11 @@ set -eu
 BUILD="cmake ninja-build gcc clang pkg-config make xxd libcjson-dev libutf8proc-dev
 libsqlite3-dev libpq-dev libmicrohttpd-dev libgeonames-dev libclang-rt-14-dev"
 TEST="postgresql"
+# dyad serve: its browser test (chromium, nodejs; playwright-core comes from
+# npm) and its load test (wrk). npm is a Debian package of its own, but part
+# of other builds of nodejs: asked for only when the command is missing.
+TEST="$TEST chromium nodejs wrk"
+command -v npm >/dev/null 2>&1 || TEST="$TEST npm"
 
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; fi

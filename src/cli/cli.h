@@ -20,6 +20,7 @@ int cmd_query(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* `dyad validate` on JSON gold files (cmd_validate_json.c). */
 int cli_validate_plover(const char *file, dyad_coder *coder, int quiet, const char *only);

@@ -70,12 +70,14 @@ static void usage(FILE *f) {
       "commands:\n"
       "  code [FILE...]      code stories (JSON lines; stdin when no file) into events\n"
       "  validate FILE       score the coder on a PETRARCH validation file\n"
+      "  bench [FILE...]     code stories, discard the events, print speed and memory\n"
       "  demo                code the built-in sample stories\n"
       "  ingest FILE...      code stories into a store (SQLite file or postgresql:// URL)\n"
       "  query               counts and Goldstein series from a store\n"
       "  export              events of a store as jsonl, csv, gdelt, icews, plover, graphml\n"
       "  dump                every table of a store in a canonical sorted form\n"
       "  merge SOURCE...     merge shard stores into one (sharded runs)\n"
+      "  serve               a dashboard of a store in the browser (127.0.0.1)\n"
       "  kb check PATH       lint a knowledge base (ours or PETRARCH-2 dictionaries)\n"
       "  kb stats [PATH]     counts of a knowledge base (built-in when no PATH)\n"
       "  kb compile SRC OUT  compile a knowledge base\n"
@@ -93,7 +95,7 @@ int main(int argc, char **argv) {
   }
   const char *cmd = argv[1];
   int rc;
-  if (!strcmp(cmd, "code")) rc = cmd_code(argc - 1, argv + 1);
+  if (!strcmp(cmd, "code") || !strcmp(cmd, "bench")) rc = cmd_code(argc - 1, argv + 1);
   else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
   else if (!strcmp(cmd, "demo")) rc = cmd_demo(argc - 1, argv + 1);
   else if (!strcmp(cmd, "kb")) rc = cmd_kb(argc - 1, argv + 1);
@@ -102,6 +104,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 1, argv + 1);
   else if (!strcmp(cmd, "dump")) rc = cmd_dump(argc - 1, argv + 1);
   else if (!strcmp(cmd, "merge")) rc = cmd_merge(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "serve")) rc = cmd_serve(argc - 1, argv + 1);
   else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("dyad %s\n", DYAD_VERSION);
     rc = EXIT_OKAY;

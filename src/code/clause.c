@@ -308,6 +308,7 @@ static int build_groups(dyad_coder *c, uint32_t a, uint32_t b) {
         if (u->lex & LX_MODAL) {
           int md = mode_of_modal(c, j);
           if (md != DYAD_MODE_ASSERTED) modal_mode = md;
+          if (ct_word_is(c, j, "must") || ct_word_is(c, j, "should")) g.must = 1;
           finite = 1;
         }
         if (u->lex & LX_BE) {

@@ -78,6 +78,7 @@ typedef struct ct_vg {
   uint8_t refuse;           /* decline, refuse, fail: negates what follows */
   uint8_t intend;           /* plan, seek, intend */
   uint8_t specul;           /* consider, weigh */
+  uint8_t must;             /* "must", "should", "has to": an obligation */
   int32_t subj;             /* subject NP, -1 */
   int32_t subj_vg;          /* subject inherited from this VG, -1 */
   int32_t parent;           /* governing VG (infinitive or complement), -1 */
@@ -96,6 +97,8 @@ typedef struct ct_event {
   uint32_t vg;
   uint8_t mode;
   uint8_t negated;
+  uint8_t anaphor;           /* no target actor, but "the strikes": the
+                                target is who did the event referred to */
   uint32_t pattern;          /* kb pattern index or UINT32_MAX */
 } ct_event;
 

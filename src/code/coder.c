@@ -11,6 +11,7 @@ void dyad_code_options_init(dyad_code_options *o) {
   memset(o, 0, sizeof *o);
   o->keep_negated = 1;
   o->intent_codes = -1;
+  o->one_sided = -1;
   o->max_text_len = (size_t)16 << 20;
 }
 
@@ -120,8 +121,23 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
     ev->sentence = si;
     ev->sent_start = s->start;
     ev->sent_end = s->end;
-    uint32_t ts = DU_MIN(DU_MIN(ce->sstart, ce->tstart), ce->vstart);
-    uint32_t te = DU_MAX(DU_MAX(ce->send, ce->tend), ce->vend);
+    int no_target = !ce->target[0];
+    if (no_target && ce->anaphor) {
+      /* The most recent event of an earlier sentence by another state or
+       * group: its doer is the target of "condemned the strikes". */
+      for (size_t j = c->events.len - 1; j-- > 0;) {
+        const dyad_event *pe = &DU_VEC_AT(&c->events, dyad_event, j);
+        if (pe->sentence < si && pe->source.code[0] &&
+            strncmp(pe->source.code, ce->source, 3) != 0) {
+          snprintf(ce->target, sizeof ce->target, "%s", pe->source.code);
+          break;
+        }
+      }
+    }
+    uint32_t ts = no_target ? DU_MIN(ce->sstart, ce->vstart)
+                            : DU_MIN(DU_MIN(ce->sstart, ce->tstart), ce->vstart);
+    uint32_t te = no_target ? DU_MAX(ce->send, ce->vend)
+                            : DU_MAX(DU_MAX(ce->send, ce->tend), ce->vend);
     if (te <= ts) te = ts + 1;
     ev->ev_start = c->toks.v[ts].start;
     ev->ev_end = c->toks.v[te - 1].end;
@@ -133,8 +149,12 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
     split_code(c, ce->target, &ev->target);
     ev->source.start = c->toks.v[ce->sstart].start;
     ev->source.end = c->toks.v[ce->send > ce->sstart ? ce->send - 1 : ce->sstart].end;
-    ev->target.start = c->toks.v[ce->tstart].start;
-    ev->target.end = c->toks.v[ce->tend > ce->tstart ? ce->tend - 1 : ce->tstart].end;
+    if (no_target) {
+      ev->target.start = ev->target.end = 0;
+    } else {
+      ev->target.start = c->toks.v[ce->tstart].start;
+      ev->target.end = c->toks.v[ce->tend > ce->tstart ? ce->tend - 1 : ce->tstart].end;
+    }
     snprintf(ev->code, sizeof ev->code, "%s", ce->code);
     cameo_fill(kb, ev);
     ev->modality = ce->negated ? DYAD_MODE_NEGATED : ce->mode;

@@ -72,9 +72,11 @@ static const char *const place_preps[] = {"in", "at", NULL};
 static int titled_unknown(const dyad_coder *c, const ct_actor_code *a) {
   if (a->np < 0) return 0;
   const ct_np *np = ct_np_at((dyad_coder *)c, a->np);
+  int title = 0;
   for (uint32_t k = np->start; k < np->end; k++) {
-    if (c->t[k].ment < 0 && k > 0 && ct_capitalised(c, k) &&
-        !(c->toks.v[k].flags & TK_PUNCT))
+    if (c->t[k].lex & LX_TITLE) title = 1;
+    else if (title && c->t[k].ment < 0 && ct_capitalised(c, k) &&
+             !(c->toks.v[k].flags & TK_PUNCT))
       return 1;
   }
   return 0;
@@ -131,12 +133,27 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
   e->vg = vgi;
   e->mode = mode;
   e->negated = neg;
+  e->anaphor = 0;
   e->pattern = pattern;
   g->coded++;
   return 0;
 }
 
 #define MAXC 32
+
+/* The demand (10x) for act CODE: "X said Y must release ..." */
+static const char *demand_code(const char *code) {
+  static const struct { const char *act, *demand; } map[] = {
+      {"061", "1011"}, {"062", "1012"}, {"063", "1013"}, {"064", "1014"}, {"06", "101"},
+      {"071", "1031"}, {"072", "1032"}, {"073", "1033"}, {"074", "1034"}, {"07", "103"},
+      {"081", "1051"}, {"082", "1052"}, {"083", "104"}, {"084", "1053"}, {"085", "1054"},
+      {"086", "1055"}, {"087", "1056"}, {"08", "105"},
+      {"045", "108"}, {"046", "106"}, {"04", "106"}, {"05", "102"},
+  };
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (!strncmp(code, map[i].act, strlen(map[i].act))) return map[i].demand;
+  return "100";
+}
 
 /* The intention (03x) or threat (13x) that announces act CODE, in OUT.
  * Returns 0 when CODE has none (statements, appeals, demands, threats
@@ -181,6 +198,18 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
    * specific of the two stands ("vowed to wage war" is VOW's, "hosting X
    * to celebrate Tabaski with Y" is CELEBRATE's, "urged X to respond" is
    * URGE's). */
+  /* What is appealed for, demanded, rejected or threatened has not
+   * happened: "demanded that Sudan end curbs", "threatened to storm". The
+   * parent's event stands alone. */
+  if (g->parent >= 0 && ct_vg_at(c, g->parent)->coded) {
+    for (size_t i = 0; i < c->cev.len; i++) {
+      ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
+      if (e->vg != (uint32_t)g->parent || !e->code[0]) continue;
+      if (!strncmp(e->code, "02", 2) || !strncmp(e->code, "10", 2) ||
+          !strncmp(e->code, "12", 2) || !strncmp(e->code, "13", 2))
+        return 0;
+    }
+  }
   if (g->parent >= 0 && !g->comp && ct_vg_at(c, g->parent)->coded) {
     ct_vg *p = ct_vg_at(c, g->parent);
     if (m.weight <= p->weight) return 0;
@@ -318,6 +347,18 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     }
     if (c2 && ct_intent_code(c2, ic2)) c2 = ic2;
   }
+  /* "X said Y must VERB": not Y's act but X's demand of Y. */
+  if (intents && g->must && g->comp && g->parent >= 0 && ct_vg_at(c, g->parent)->say && c1 &&
+      ns >= 1) {
+    int32_t psubj = ct_subject(c, g->parent);
+    ct_actor_code pc[MAXC];
+    int np = psubj >= 0 ? ct_np_codes(c, psubj, pc, MAXC) : 0;
+    const char *dc = demand_code(c1);
+    for (int i = 0; i < np; i++)
+      for (int j = 0; j < ns; j++)
+        if (push_cev(c, &pc[i], &sc[j], dc, gi, DYAD_MODE_ASSERTED, 0, m.pattern)) return -1;
+    return 0;
+  }
   uint32_t pat = m.pattern;
   /* Reciprocal events among the members of a compound subject. */
   if ((m.compound || (nt == 0 && c2)) && ns >= 2 && nt == 0) {
@@ -342,6 +383,33 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     for (int j = 0; j < nt; j++) {
       if (c1 && push_cev(c, &sc[i], &tc[j], c1, gi, mode, (uint8_t)neg, pat)) return -1;
       if (c2 && push_cev(c, &tc[j], &sc[i], c2, gi, mode, (uint8_t)neg, pat)) return -1;
+    }
+  }
+  /* One-sided events: an act with no actor as its target ("resigned",
+   * "mobilised its reserves", "launched a mediation effort"). Not for
+   * statements and appeals, which are about someone or nothing. */
+  int one_sided = c->opt.one_sided < 0 ? c->kb->n_pico == 0 : c->opt.one_sided;
+  if (one_sided && nt == 0 && c1 && strncmp(c1, "01", 2) && strncmp(c1, "02", 2)) {
+    ct_actor_code none;
+    memset(&none, 0, sizeof none);
+    none.np = -1;
+    /* "condemned the strikes": an object that names an earlier event. */
+    int anaphor = 0;
+    for (uint32_t q = rfrom; q < rto; q++) {
+      int32_t n = c->t[q].np;
+      if (n < 0) continue;
+      ct_np *np = ct_np_at(c, n);
+      if (np->end > np->start + 1 && (c->t[np->start].lex & LX_DET) &&
+          !ct_word_is(c, np->start, "a") && !ct_word_is(c, np->start, "an") &&
+          (c->t[np->end - 1].lex & LX_EVNOUN))
+        anaphor = 1;
+      break;
+    }
+    for (int i = 0; i < ns; i++) {
+      if (sc[i].agent_only) continue;
+      size_t before = c->cev.len;
+      if (push_cev(c, &sc[i], &none, c1, gi, mode, (uint8_t)neg, pat)) return -1;
+      if (c->cev.len > before) DU_VEC_AT(&c->cev, ct_event, before).anaphor = (uint8_t)anaphor;
     }
   }
   return 0;

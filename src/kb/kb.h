@@ -50,7 +50,7 @@ enum {
   LX_SPECUL = 1u << 25,   /* possibly, perhaps (modality: hypothetical) */
   LX_INTEND = 1u << 26,   /* plan, seek, intend (modality: intended) */
   LX_REFUSE = 1u << 27,   /* decline, refuse, fail (negation of what follows) */
-  LX_CAPITALISED_NAME = 1u << 28, /* reserved */
+  LX_EVNOUN = 1u << 28,   /* strike, decision, agreement: nouns naming an event */
   LX_TITLE = 1u << 29,    /* president, minister (person titles) */
   LX_PLACEPREP = 1u << 30 /* in, at, near: introduce a location */
 };

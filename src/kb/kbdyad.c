@@ -490,7 +490,8 @@ static uint32_t lex_class(const char *name) {
       {"numword", LX_NUMW}, {"month", LX_MONTH}, {"weekday", LX_WEEKDAY},
       {"time", LX_TIME}, {"quant", LX_QUANT}, {"hedge", LX_HEDGE},
       {"specul", LX_SPECUL}, {"intend", LX_INTEND}, {"refuse", LX_REFUSE},
-      {"title", LX_TITLE}, {"placeprep", LX_PLACEPREP}};
+      {"title", LX_TITLE}, {"placeprep", LX_PLACEPREP},
+      {"eventnoun", LX_EVNOUN}};
   for (size_t i = 0; i < DU_ARRAY_LEN(map); i++) {
     if (!strcmp(map[i].n, name)) return map[i].f;
   }

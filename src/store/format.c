@@ -273,6 +273,14 @@ static int write_gdelt(FILE *f, const dyad_event *ev, const char *text, size_t t
   int ymd = ymd_of(ev->date);
   int y = ymd / 10000, m = (ymd / 100) % 100, d = ymd % 100;
   double frac = y + ((m - 1) * 30.4 + d) / 365.0;
+  if (!seq) {
+    /* A numeric id from the stable event id (FNV-1a, 53 bits so that
+     * spreadsheets and JSON readers keep it exact): the same whatever
+     * the order or sharding of the run. */
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = ev->event_id; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    seq = (h & ((1ull << 53) - 1)) | 1;
+  }
   /* 1 GLOBALEVENTID 2 SQLDATE 3 MonthYear 4 Year 5 FractionDate */
   fprintf(f, "%llu\t%08d\t%04d%02d\t%d\t%.4f\t", (unsigned long long)seq, ymd, y, m, y, frac);
   gdelt_actor(f, &ev->source, text, tlen);   /* 6-15 */

@@ -3,10 +3,11 @@
 # made from the sample stories by varying their ids, dates and publishers.
 #
 # Story k is sample story k mod S (S samples) with id "<id>-v<v>" where
-# v = k div S; its date moves by v mod 5 years and (v div 5) mod 9 days,
-# and its publisher is one of six. Many variants share a date, so the
-# store groups mentions from different stories (and different shards)
-# into one event: the corpus exercises deduplication, not only coding.
+# v = k div S. Its date is year 2010 + v mod 16, month 1 + (v div 16) mod 12,
+# day 1 + (v div 192) mod 28, so variants v and v + 192 are a day apart and
+# the store groups them into one event (from different stories, and from
+# different shards): the corpus exercises deduplication, not only coding.
+# Its publisher is one of six.
 set -eu
 n=${1:?usage: gencorpus.sh N [STORIES.jsonl]}
 src=${2:-$(dirname "$0")/../../data/demo/stories.jsonl}
@@ -16,11 +17,7 @@ awk -v n="$n" '
     split("Reuters AP AFP Xinhua Dawn TASS", pub, " ");
     for (k = 0; k < n; k++) {
       s = line[k % S]; v = int(k / S);
-      if (!match(s, /"date": *"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"/)) continue;
-      d = substr(s, RSTART + RLENGTH - 11, 10);
-      y = substr(d, 1, 4) - v % 5; m = substr(d, 6, 2); dd = substr(d, 9, 2) + int(v / 5) % 9;
-      if (dd > 28) dd -= 27;
-      nd = sprintf("%04d-%s-%02d", y, m, dd);
+      nd = sprintf("%04d-%02d-%02d", 2010 + v % 16, 1 + int(v / 16) % 12, 1 + int(v / 192) % 28);
       sub(/"date": *"[0-9-]*"/, "\"date\": \"" nd "\"", s);
       match(s, /"id": *"[^"]*"/);
       id = substr(s, RSTART, RLENGTH); sub(/^"id": *"/, "", id); sub(/"$/, "", id);
