@@ -16,6 +16,8 @@ TEST="postgresql"
 # of other builds of nodejs: asked for only when the command is missing.
 TEST="$TEST chromium nodejs wrk"
 command -v npm >/dev/null 2>&1 || TEST="$TEST npm"
+# The benchmark (bench/run.sh) and the corpus generators of the tests.
+TEST="$TEST python3 bc sqlite3"
 
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; fi
