@@ -32,7 +32,14 @@ typedef struct ct_tok {
   int16_t ment;        /* mention covering the token, -1 */
   int16_t np;          /* noun phrase covering the token, -1 */
   int16_t vg;          /* verb group covering the token, -1 */
+  uint32_t syn_first;  /* synset phrases starting here: c->syns[syn_first..] */
+  uint32_t syn_n;
 } ct_tok;
+
+/* A synset phrase found in the sentence: synset SYN, LEN tokens long. */
+typedef struct ct_syn {
+  uint32_t syn, len;
+} ct_syn;
 
 enum { MK_ACTOR = 1, MK_AGENT = 2, MK_PRON = 3 };
 
@@ -114,6 +121,8 @@ struct dyad_coder {
   du_vec nps;                /* ct_np (per sentence) */
   du_vec vgs;                /* ct_vg (per sentence) */
   du_vec cev;                /* ct_event (per sentence) */
+  du_vec syns;               /* ct_syn (per sentence), see ct_tok.syn_first */
+  du_vec syn_present;        /* uint64_t bitmap of the synsets in the sentence */
   du_vec events;             /* dyad_event (per story) */
   du_vec out_sents;          /* dyad_sentence */
   du_arena arena;            /* strings of the story's events */
@@ -135,6 +144,9 @@ int ct_capitalised(const dyad_coder *c, uint32_t i);
 
 /* events.c */
 int ct_intent_code(const char *code, char out[8]);
+
+/* match.c: find the synset phrases of [a, b) once per sentence. */
+int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b);
 
 /* phrase.c */
 typedef struct ct_actor_code {

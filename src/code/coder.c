@@ -27,6 +27,8 @@ int dyad_coder_new(const dyad_kb *kb, dyad_coder **out, dyad_error *err) {
   du_vec_init(&c->nps, sizeof(ct_np));
   du_vec_init(&c->vgs, sizeof(ct_vg));
   du_vec_init(&c->cev, sizeof(ct_event));
+  du_vec_init(&c->syns, sizeof(ct_syn));
+  du_vec_init(&c->syn_present, sizeof(uint64_t));
   du_vec_init(&c->events, sizeof(dyad_event));
   du_vec_init(&c->out_sents, sizeof(dyad_sentence));
   du_arena_init(&c->arena, 64 * 1024);
@@ -42,6 +44,8 @@ void dyad_coder_free(dyad_coder *c) {
   du_vec_free(&c->nps);
   du_vec_free(&c->vgs);
   du_vec_free(&c->cev);
+  du_vec_free(&c->syns);
+  du_vec_free(&c->syn_present);
   du_vec_free(&c->events);
   du_vec_free(&c->out_sents);
   du_arena_free(&c->arena);

@@ -9,6 +9,8 @@
  * "{A B}" must find its words inside one noun phrase. The pattern with
  * the most elements wins; ties go to the earlier pattern.
  */
+#include <stdlib.h>
+
 #include "code/code.h"
 
 typedef struct mstate {
@@ -32,24 +34,69 @@ static int word_matches(const mstate *s, uint32_t k, uint32_t id) {
   return 0;
 }
 
-/* Length of a synset phrase starting at K (0 when none). */
-static uint32_t synset_at(const mstate *s, uint32_t k, uint32_t end, uint32_t syn) {
-  const dyad_kb *kb = s->kb;
-  uint32_t w = s->c->t[k].wid;
-  uint32_t node = w ? kb->words[w].root[TRIE_SYNSET] : 0;
-  if (!node && s->c->t[k].lemma) node = kb->words[s->c->t[k].lemma].root[TRIE_SYNSET];
-  uint32_t best = 0, q = k;
-  while (node) {
-    uint32_t cnt;
-    const uint32_t *items = kb_payload(kb, node, &cnt);
-    for (uint32_t i = 0; i < cnt; i++) {
-      if (items[i] == syn) best = q + 1 - k;
+int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
+  const dyad_kb *kb = c->kb;
+  /* Clear the previous sentence's bits. */
+  for (size_t i = 0; i < c->syns.len; i++) {
+    uint32_t id = DU_VEC_AT(&c->syns, ct_syn, i).syn;
+    ((uint64_t *)c->syn_present.data)[id / 64] = 0;
+  }
+  c->syns.len = 0;
+  for (uint32_t k = a; k < b; k++) {
+    ct_tok *t = &c->t[k];
+    t->syn_first = (uint32_t)c->syns.len;
+    t->syn_n = 0;
+    uint32_t w = t->wid;
+    uint32_t node = w ? kb->words[w].root[TRIE_SYNSET] : 0;
+    if (!node && t->lemma) node = kb->words[t->lemma].root[TRIE_SYNSET];
+    uint32_t q = k;
+    while (node) {
+      uint32_t cnt;
+      const uint32_t *items = kb_payload(kb, node, &cnt);
+      for (uint32_t i = 0; i < cnt; i++) {
+        ct_syn *y = du_vec_push(&c->syns);
+        if (!y) return -1;
+        y->syn = items[i];
+        y->len = q + 1 - k;
+        t->syn_n++;
+      }
+      if (++q >= b) break;
+      uint32_t nw = c->t[q].wid;
+      uint32_t nx = nw ? kb_trie_step(kb, node, nw) : 0;
+      if (!nx && c->t[q].lemma) nx = kb_trie_step(kb, node, c->t[q].lemma);
+      node = nx;
     }
-    if (++q >= end) break;
-    uint32_t nw = s->c->t[q].wid;
-    uint32_t nx = nw ? kb_trie_step(kb, node, nw) : 0;
-    if (!nx && s->c->t[q].lemma) nx = kb_trie_step(kb, node, s->c->t[q].lemma);
-    node = nx;
+  }
+  /* The set of synsets present (a bitmap, cleared by the next sentence),
+   * to fail fast on patterns that need others. */
+  uint64_t *bits = c->syn_present.data;
+  for (size_t i = 0; i < c->syns.len; i++) {
+    uint32_t id = DU_VEC_AT(&c->syns, ct_syn, i).syn;
+    while ((size_t)(id / 64) >= c->syn_present.len) {
+      uint64_t *z = du_vec_push(&c->syn_present);
+      if (!z) return -1;
+      *z = 0;
+      bits = c->syn_present.data;
+    }
+    bits[id / 64] |= 1ull << (id % 64);
+  }
+  return 0;
+}
+
+static int syn_in_sentence(const dyad_coder *c, uint32_t syn) {
+  const uint64_t *bits = c->syn_present.data;
+  return (size_t)(syn / 64) < c->syn_present.len && (bits[syn / 64] >> (syn % 64) & 1);
+}
+
+/* Length of the longest phrase of synset SYN starting at K and ending by
+ * END (0 when none), from the sentence's table (ct_synsets). */
+static uint32_t synset_at(const mstate *s, uint32_t k, uint32_t end, uint32_t syn) {
+  const ct_tok *t = &s->c->t[k];
+  if (!t->syn_n) return 0;
+  const ct_syn *y = (const ct_syn *)s->c->syns.data + t->syn_first;
+  uint32_t best = 0;
+  for (uint32_t i = 0; i < t->syn_n; i++) {
+    if (y[i].syn == syn && k + y[i].len <= end && y[i].len > best) best = y[i].len;
   }
   return best;
 }
@@ -128,6 +175,7 @@ static int match_fwd(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
         if (x->adj) {
           if (k >= end || !(len = synset_at(s, k, end, x->id))) return 0;
         } else {
+          if (!syn_in_sentence(c, x->id)) return 0;
           while (k < end && !(len = synset_at(s, k, end, x->id))) k++;
           if (k >= end) return 0;
         }
