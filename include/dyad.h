@@ -240,6 +240,11 @@ typedef struct dyad_code_options {
                               actor ("X resigned"), target code "" (roots
                               03-20 only). 1, 0, or -1 (default): on unless
                               the dictionaries are PETRARCH-2 ones */
+  int visit_codes;         /* a meeting (040) placed in the target's country
+                              is a visit (042), in the source's a hosted
+                              visit (043), elsewhere a meeting at a third
+                              location (044). 1, 0, or -1 (default): on
+                              unless the dictionaries are PETRARCH-2 ones */
   size_t max_text_len;     /* stories longer than this fail with ETOOBIG (0: 16 MiB) */
   /* Debugging: called with one line of analysis per sentence element
    * (tokens, noun phrases, verb groups, matches). NULL: no trace. */

@@ -12,6 +12,7 @@ void dyad_code_options_init(dyad_code_options *o) {
   o->keep_negated = 1;
   o->intent_codes = -1;
   o->one_sided = -1;
+  o->visit_codes = -1;
   o->max_text_len = (size_t)16 << 20;
 }
 
@@ -81,6 +82,11 @@ static void split_code(dyad_coder *c, const char *code, dyad_actor *a) {
     a->country = "";
     a->sector = "";
   }
+}
+
+/* A state's code, not an organisation's or a multinational group's. */
+static int is_state(const char *cc) {
+  return strcmp(cc, "IGO") && strcmp(cc, "NGO") && strcmp(cc, "IMG") && strcmp(cc, "MNC");
 }
 
 static void cameo_fill(const dyad_kb *kb, dyad_event *ev) {
@@ -180,6 +186,21 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
     }
     /* Date and place of the event (resolve.c). */
     dr_resolve(c, ev, ce, s);
+    /* A meeting placed in one side's country is a visit by the other and
+     * a visit hosted by that side; elsewhere it is a meeting at a third
+     * location (CAMEO 042, 043, 044). */
+    int visits = c->opt.visit_codes < 0 ? kb->n_pico == 0 : c->opt.visit_codes;
+    if (visits && !strcmp(ev->code, "040") && ev->place.country && ev->place.country[0] &&
+        ev->source.country[0] && ev->target.country[0] &&
+        strcmp(ev->source.country, ev->target.country) && is_state(ev->source.country) &&
+        is_state(ev->target.country)) {
+      const char *pc = ev->place.country;
+      const char *nc = !strcmp(pc, ev->target.country)   ? "042"
+                       : !strcmp(pc, ev->source.country) ? "043"
+                                                         : "044";
+      snprintf(ev->code, sizeof ev->code, "%s", nc);
+      cameo_fill(kb, ev);
+    }
     uint64_t h = du_hash(c->story_id, strlen(c->story_id));
     snprintf(ev->event_id, sizeof ev->event_id, "%016llx-%u-%u",
              (unsigned long long)h, si, k++);

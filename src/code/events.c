@@ -82,6 +82,14 @@ static int titled_unknown(const dyad_coder *c, const ct_actor_code *a) {
   return 0;
 }
 
+static int np_has_word(const dyad_coder *c, int32_t n, const char *w) {
+  if (n < 0) return 0;
+  const ct_np *np = ct_np_at((dyad_coder *)c, n);
+  for (uint32_t k = np->start; k < np->end; k++)
+    if (ct_word_is(c, k, w)) return 1;
+  return 0;
+}
+
 static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *t,
                     const char *code, uint32_t vgi, uint8_t mode, uint8_t neg,
                     uint32_t pattern) {
@@ -109,6 +117,22 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
     }
   }
   if (s->agent_only || t->agent_only) return 0;
+  /* "his Azerbaijani counterpart": the same office in the other state. */
+  if (np_has_word(c, t->np, "counterpart") || np_has_word(c, t->np, "counterparts")) {
+    size_t sl = strlen(s->code), tl = strlen(t->code);
+    if (tl == 3 && sl > 3 && strncmp(s->code, "IGO", 3) && strncmp(t->code, "IGO", 3)) {
+      tx = *t;
+      snprintf(tx.code, sizeof tx.code, "%s%s", t->code, s->code + 3);
+      t = &tx;
+    }
+  } else if (np_has_word(c, s->np, "counterpart") || np_has_word(c, s->np, "counterparts")) {
+    size_t sl = strlen(s->code), tl = strlen(t->code);
+    if (sl == 3 && tl > 3 && strncmp(s->code, "IGO", 3) && strncmp(t->code, "IGO", 3)) {
+      sx = *s;
+      snprintf(sx.code, sizeof sx.code, "%s%s", s->code, t->code + 3);
+      s = &sx;
+    }
+  }
   if (!strcmp(s->code, t->code)) return 0;
   /* Deduplicate within the sentence. */
   for (size_t i = 0; i < c->cev.len; i++) {

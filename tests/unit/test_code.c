@@ -100,8 +100,8 @@ TEST(code_basic) {
   char out[512];
   code("Pakistan's defence minister met his Turkish counterpart in Ankara on Tuesday, and "
        "the two sides pledged to deepen military cooperation.", "2025-05-14", out, sizeof out);
-  ASSERT_TRUE(strstr(out, "PAKMIL>TURGOV 040") != NULL);
-  ASSERT_TRUE(strstr(out, "TURGOV>PAKMIL 040") != NULL);
+  ASSERT_TRUE(strstr(out, "PAKMIL>TURGOV 042") != NULL); /* in Ankara: a visit */
+  ASSERT_TRUE(strstr(out, "TURGOV>PAKMIL 043") != NULL);
   code("Russia and China held talks.", "2024-01-01", out, sizeof out);
   ASSERT_STR(out, "RUS>CHN 040;CHN>RUS 040");
   code("Russian police arrested Turkish students.", "2024-01-01", out, sizeof out);
@@ -271,7 +271,7 @@ TEST(resolve_places) {
   /* A capital after "in" is where, not whom. */
   char ev[256];
   code("Turkey's defence minister met Armenia in Ankara.", "2025-03-20", ev, sizeof ev);
-  ASSERT_STR(ev, "TURMIL>ARM 040;ARM>TURMIL 040");
+  ASSERT_STR(ev, "TURMIL>ARM 043;ARM>TURMIL 042"); /* hosted in Ankara */
   when_where("Turkey's defence minister met Armenia in Ankara.", "2025-03-20", out, sizeof out);
   ASSERT_STR(out, "2025-03-20/story Ankara TUR 39.93 32.86");
   when_where("Turkey condemned Armenia in the Libyan capital.", "2025-03-20", out, sizeof out);
