@@ -135,6 +135,7 @@ struct dyad_coder {
   int caps_unreliable;       /* sentence is all upper or all lower case */
   uint32_t sent_index;
   const dt_sentence *sent;
+  char prev_subj[CT_MAX_CODE]; /* source of the last sentence with events */
 };
 
 /* lex.c */

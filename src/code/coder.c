@@ -273,6 +273,14 @@ static int code_sentence(dyad_coder *c, uint32_t si, const dt_sentence *s) {
   if (ct_chunks(c, a, b)) return -1;
   if (ct_clauses(c, a, b)) return -1;
   if (ct_events(c, a, b)) return -1;
+  /* Who "he" or "they" is in the next sentence. */
+  for (size_t i = 0; i < c->cev.len; i++) {
+    const ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
+    if (e->code[0] && e->source[0]) {
+      snprintf(c->prev_subj, sizeof c->prev_subj, "%s", e->source);
+      break;
+    }
+  }
   if (c->opt.trace) trace_sentence(c, a, b);
   return emit_events(c, si, s);
 }
@@ -285,6 +293,7 @@ int dyad_code_story(dyad_coder *c, const dyad_story *st,
   c->out_sents.len = 0;
   c->sents.len = 0;
   c->story_discarded = 0;
+  c->prev_subj[0] = '\0';
   du_arena_reset(&c->arena);
   if (!st || !st->id || !*st->id) return du_err(err, DYAD_EINVAL, "story has no id");
   if (!st->date || dyad_parse_date(st->date, &c->story_ymd)) {

@@ -293,6 +293,20 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   if (src < 0) return 0;
   ct_actor_code sc[MAXC], tc[MAXC];
   int ns = ct_np_codes(c, src, sc, MAXC);
+  /* "He condemned ...": a pronoun subject with nobody before it in the
+   * sentence is whoever acted in the sentence before. */
+  if (ns == 0 && ct_np_at(c, src)->pron && c->prev_subj[0]) {
+    uint32_t w = ct_np_at(c, src)->start;
+    if (ct_word_is(c, w, "he") || ct_word_is(c, w, "she") || ct_word_is(c, w, "they") ||
+        ct_word_is(c, w, "it")) {
+      memset(&sc[0], 0, sizeof sc[0]);
+      snprintf(sc[0].code, sizeof sc[0].code, "%s", c->prev_subj);
+      sc[0].np = src;
+      sc[0].start = ct_np_at(c, src)->start;
+      sc[0].end = ct_np_at(c, src)->end;
+      ns = 1;
+    }
+  }
   int nt = 0;
   const char *mc = m.code1;
   if (tgt < 0 && has1 && (!strncmp(mc, "15", 2) || !strncmp(mc, "17", 2) ||

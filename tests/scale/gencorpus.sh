@@ -19,9 +19,9 @@ awk -v n="$n" '
       s = line[k % S]; v = int(k / S);
       nd = sprintf("%04d-%02d-%02d", 2010 + v % 16, 1 + int(v / 16) % 12, 1 + int(v / 192) % 28);
       sub(/"date": *"[0-9-]*"/, "\"date\": \"" nd "\"", s);
-      match(s, /"id": *"[^"]*"/);
+      if (!match(s, /"id": *"[^"]*"/)) continue;
       id = substr(s, RSTART, RLENGTH); sub(/^"id": *"/, "", id); sub(/"$/, "", id);
-      sub(/"id": *"[^"]*"/, sprintf("\"id\": \"%s-v%05d\"", id, v), s);
+      s = substr(s, 1, RSTART - 1) sprintf("\"id\": \"%s-v%05d\"", id, v) substr(s, RSTART + RLENGTH);
       sub(/"source": *"[^"]*"/, "\"source\": \"" pub[v % 6 + 1] "\"", s);
       print s;
     }
