@@ -115,6 +115,11 @@ static int date_at(const dyad_coder *c, uint32_t i, uint32_t b, int future,
   int sy = sd / 10000, sm = (sd / 100) % 100;
   memset(out, 0, sizeof *out);
   out->start = i;
+  /* Every date expression starts with a number, a month, a weekday, a
+   * time word (yesterday, last, earlier) or "a"/"an" ("a week ago"). */
+  if (!(c->toks.v[i].flags & TK_NUM) &&
+      !(c->t[i].lex & (LX_MONTH | LX_WEEKDAY | LX_TIME | LX_NUMW | LX_DET)))
+    return 0;
   const char *w = w_at(c, i);
   int m, d, y, wd;
   /* Month day [, year] */
