@@ -123,6 +123,8 @@ struct dyad_coder {
   du_vec cev;                /* ct_event (per sentence) */
   du_vec syns;               /* ct_syn (per sentence), see ct_tok.syn_first */
   du_vec syn_present;        /* uint64_t bitmap of the synsets in the sentence */
+  uint32_t syn_a, syn_b;     /* the sentence ct_synsets is to cover */
+  int syn_ready;             /* 1 once computed for [syn_a, syn_b) */
   du_vec events;             /* dyad_event (per story) */
   du_vec out_sents;          /* dyad_sentence */
   du_arena arena;            /* strings of the story's events */

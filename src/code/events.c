@@ -455,7 +455,10 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
 
 int ct_events(dyad_coder *c, uint32_t a, uint32_t b) {
   c->cev.len = 0;
-  if (ct_synsets(c, a, b)) return -1;
+  /* Synset phrases are found on first need (ct_synsets). */
+  c->syn_a = a;
+  c->syn_b = b;
+  c->syn_ready = 0;
   for (size_t gi = 0; gi < c->vgs.len; gi++) {
     if (code_vg(c, (uint32_t)gi, a, b)) return -1;
   }

@@ -83,7 +83,19 @@ int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
   return 0;
 }
 
-static int syn_in_sentence(const dyad_coder *c, uint32_t syn) {
+/* Find the sentence's synset phrases the first time a pattern asks. */
+static void syn_ensure(dyad_coder *c) {
+  if (c->syn_ready) return;
+  c->syn_ready = 1;
+  if (ct_synsets(c, c->syn_a, c->syn_b)) {
+    /* Out of memory: no synset phrases for this sentence. */
+    for (uint32_t k = c->syn_a; k < c->syn_b; k++) c->t[k].syn_n = 0;
+    c->syns.len = 0;
+  }
+}
+
+static int syn_in_sentence(dyad_coder *c, uint32_t syn) {
+  syn_ensure(c);
   const uint64_t *bits = c->syn_present.data;
   return (size_t)(syn / 64) < c->syn_present.len && (bits[syn / 64] >> (syn % 64) & 1);
 }
@@ -91,6 +103,7 @@ static int syn_in_sentence(const dyad_coder *c, uint32_t syn) {
 /* Length of the longest phrase of synset SYN starting at K and ending by
  * END (0 when none), from the sentence's table (ct_synsets). */
 static uint32_t synset_at(const mstate *s, uint32_t k, uint32_t end, uint32_t syn) {
+  syn_ensure(s->c);
   const ct_tok *t = &s->c->t[k];
   if (!t->syn_n) return 0;
   const ct_syn *y = (const ct_syn *)s->c->syns.data + t->syn_first;
