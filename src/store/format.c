@@ -3,9 +3,16 @@
  * GDELT 2.0 TSV, ICEWS TSV and CSV. The same writers serve `dyad code`
  * and `dyad export`. Layouts are documented in docs/formats.md.
  */
+#define _GNU_SOURCE /* fputs_unlocked, fwrite_unlocked */
 #include <stdio.h>
 
 #include "util/util.h"
+
+/* Each event is written under one lock of its FILE (dyad_write_event),
+ * so the many small writes inside need no locking of their own. */
+#define fputc fputc_unlocked
+#define fputs fputs_unlocked
+#define fwrite fwrite_unlocked
 
 static const char *const mode_names[] = {"asserted", "reported", "hypothetical",
                                          "intended", "negated"};
@@ -31,7 +38,15 @@ int dyad_format_parse(const char *name) {
   return -1;
 }
 
+static void json_escape(FILE *f, const char *s, size_t len);
+
 void dyad_json_escape(FILE *f, const char *s, size_t len) {
+  flockfile(f);
+  json_escape(f, s, len);
+  funlockfile(f);
+}
+
+static void json_escape(FILE *f, const char *s, size_t len) {
   static const char hex[] = "0123456789abcdef";
   size_t run = 0;
   for (size_t i = 0; i < len; i++) {
@@ -56,13 +71,13 @@ void dyad_json_escape(FILE *f, const char *s, size_t len) {
 
 static void jstr(FILE *f, const char *s) {
   fputc('"', f);
-  if (s) dyad_json_escape(f, s, strlen(s));
+  if (s) json_escape(f, s, strlen(s));
   fputc('"', f);
 }
 
 static void jspan(FILE *f, const char *text, size_t tlen, uint32_t a, uint32_t b) {
   fputc('"', f);
-  if (text && a <= b && b <= tlen) dyad_json_escape(f, text + a, b - a);
+  if (text && a <= b && b <= tlen) json_escape(f, text + a, b - a);
   fputc('"', f);
 }
 
@@ -387,7 +402,7 @@ static int write_plover(FILE *f, const dyad_event *ev, const char *text, size_t 
       size_t n = e ? (size_t)(e - p) : strlen(p);
       if (!first) fputc(',', f);
       fputc('"', f);
-      dyad_json_escape(f, p, n);
+      json_escape(f, p, n);
       fputc('"', f);
       first = 0;
       p += n + (e ? 1 : 0);
@@ -423,7 +438,16 @@ static int write_plover(FILE *f, const dyad_event *ev, const char *text, size_t 
   return DYAD_OK;
 }
 
+static int write_header(FILE *f, int format);
+
 int dyad_write_header(FILE *f, int format) {
+  flockfile(f);
+  int rc = write_header(f, format);
+  funlockfile(f);
+  return rc;
+}
+
+static int write_header(FILE *f, int format) {
   if (format == DYAD_FMT_ICEWS) {
     fputs("Event ID\tEvent Date\tSource Name\tSource Sectors\tSource Country\tEvent Text\t"
           "CAMEO Code\tIntensity\tTarget Name\tTarget Sectors\tTarget Country\tStory ID\t"
@@ -438,8 +462,19 @@ int dyad_write_header(FILE *f, int format) {
   return DYAD_OK;
 }
 
+static int write_event(FILE *f, int format, const dyad_event *ev, const char *text,
+                       size_t text_len, const dyad_story *story, uint64_t seq);
+
 int dyad_write_event(FILE *f, int format, const dyad_event *ev, const char *text,
                      size_t text_len, const dyad_story *story, uint64_t seq) {
+  flockfile(f);
+  int rc = write_event(f, format, ev, text, text_len, story, seq);
+  funlockfile(f);
+  return rc;
+}
+
+static int write_event(FILE *f, int format, const dyad_event *ev, const char *text,
+                       size_t text_len, const dyad_story *story, uint64_t seq) {
   switch (format) {
     case DYAD_FMT_JSONL:
       return write_jsonl(f, ev, text, text_len);
