@@ -1,4 +1,5 @@
 /* cmd_code.c - `dyad code`: stories in, events out. */
+#define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,6 +45,35 @@ typedef struct code_stats {
 #define BATCH_STORIES 256
 #define BATCH_BYTES (1u << 20)
 
+/* A growable output buffer behind a FILE (fopencookie). */
+typedef struct obuf {
+  char *p;
+  size_t len, cap;
+} obuf;
+
+static ssize_t ob_write(void *cookie, const char *buf, size_t n) {
+  obuf *b = cookie;
+  if (b->len + n > b->cap) {
+    size_t nc = b->cap ? b->cap : 1 << 16;
+    while (b->len + n > nc) nc *= 2;
+    char *np = realloc(b->p, nc);
+    if (!np) return -1;
+    b->p = np;
+    b->cap = nc;
+  }
+  memcpy(b->p + b->len, buf, n);
+  b->len += n;
+  return (ssize_t)n;
+}
+
+static FILE *ob_open(obuf *b) {
+  cookie_io_functions_t io = {NULL, ob_write, NULL, NULL};
+  b->len = 0;
+  FILE *f = fopencookie(b, "w", io);
+  if (f) setvbuf(f, NULL, _IOFBF, 1 << 16);
+  return f;
+}
+
 typedef struct batch {
   /* input */
   size_t n;
@@ -51,12 +81,10 @@ typedef struct batch {
   long line[BATCH_STORIES];
   char *buf;               /* copies of id, date, text, source, url */
   size_t len, cap;
-  /* output */
-  char *out;
-  size_t out_len;
+  /* output, in buffers kept from batch to batch (no page faults) */
+  obuf out;
+  obuf errs;               /* "story not coded" messages */
   code_stats st_out;
-  char *errs;              /* "story not coded" messages */
-  size_t errs_len;
   int state;               /* 0 free, 1 filled, 2 coding, 3 done */
 } batch;
 
@@ -115,8 +143,8 @@ static int batch_add(batch *b, const dyad_story *s, long line) {
 }
 
 static void code_batch(dyad_coder *coder, batch *b, const char *name, int format) {
-  FILE *mf = open_memstream(&b->out, &b->out_len);
-  FILE *ef = open_memstream(&b->errs, &b->errs_len);
+  FILE *mf = ob_open(&b->out);
+  FILE *ef = ob_open(&b->errs);
   memset(&b->st_out, 0, sizeof b->st_out);
   if (!mf || !ef) {
     if (mf) fclose(mf);
@@ -158,10 +186,7 @@ static void stats_add(code_stats *a, const code_stats *b) {
 }
 
 static void batch_reset(batch *b) {
-  free(b->out);
-  free(b->errs);
-  b->out = b->errs = NULL;
-  b->out_len = b->errs_len = 0;
+  b->out.len = b->errs.len = 0;
   b->n = 0;
   b->len = 0;
   b->state = 0;
@@ -208,8 +233,8 @@ static void drain(pipeline *p, code_stats *st, int wait) {
       continue;
     }
     pthread_mutex_unlock(&p->mu);
-    if (b->out_len) fwrite(b->out, 1, b->out_len, stdout);
-    if (b->errs_len) fwrite(b->errs, 1, b->errs_len, stderr);
+    if (b->out.len) fwrite(b->out.p, 1, b->out.len, stdout);
+    if (b->errs.len) fwrite(b->errs.p, 1, b->errs.len, stderr);
     stats_add(st, &b->st_out);
     pthread_mutex_lock(&p->mu);
     batch_reset(b);
@@ -448,7 +473,8 @@ int cmd_code(int argc, char **argv) {
             st.sentences / secs, st.bytes / 1e6 / secs, st.events / secs, ru.ru_maxrss / 1024.0);
   }
   for (size_t i = 0; i < p.nslots; i++) {
-    batch_reset(&p.slots[i]);
+    free(p.slots[i].out.p);
+    free(p.slots[i].errs.p);
     free(p.slots[i].buf);
   }
   free(p.slots);
