@@ -102,7 +102,8 @@ int db_open_sqlite(const char *path, db **out, dyad_error *err) {
    * while ingest writes; NORMAL sync is safe with WAL. */
   int rc = s_exec(&d->base,
                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+                  "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
                   err);
   if (rc) {
     s_close(&d->base);
