@@ -42,7 +42,7 @@ typedef struct code_stats {
  * order. At most 2N batches are in flight, so memory is bounded whatever
  * the input size. With one thread no worker is started. */
 
-#define BATCH_STORIES 256
+#define BATCH_STORIES 1024
 #define BATCH_BYTES (1u << 20)
 
 /* A growable output buffer behind a FILE (fopencookie). */
