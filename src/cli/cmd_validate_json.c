@@ -218,6 +218,14 @@ int cli_validate_plover(const char *file, dyad_coder *coder, int quiet, const ch
 
 typedef struct { char s[32], t[32], c[8], date[11], mode[16]; int used; } want_ev;
 
+/* An actor code as expected: the same, or the same with a group's own tag
+ * after country and sector (expected ETHREB, coded ETHREBTPL). */
+static int code_ok(const char *want, const char *got) {
+  size_t wl = strlen(want), gl = strlen(got);
+  if (!strcmp(want, got)) return 1;
+  return wl >= 6 && gl > wl && (gl - wl) % 3 == 0 && !strncmp(want, got, wl);
+}
+
 int cli_validate_stories(const char *file, dyad_coder *coder, int quiet, const char *only) {
   FILE *f = fopen(file, "rb");
   if (!f) {
@@ -304,8 +312,8 @@ int cli_validate_stories(const char *file, dyad_coder *coder, int quiet, const c
                ev[i].source.code, ev[i].target.code, ev[i].code, ev[i].date, mode);
       int hit = -1;
       for (int k = 0; k < nw && hit < 0; k++)
-        if (!want[k].used && !strcmp(want[k].s, ev[i].source.code) &&
-            !strcmp(want[k].t, ev[i].target.code) && !strcmp(want[k].c, ev[i].code))
+        if (!want[k].used && code_ok(want[k].s, ev[i].source.code) &&
+            code_ok(want[k].t, ev[i].target.code) && !strcmp(want[k].c, ev[i].code))
           hit = k;
       if (hit < 0) {
         extra++;

@@ -225,6 +225,11 @@ static void code_append(char *buf, const char *s) {
   size_t bl = strlen(buf), sl = strlen(s);
   if (!sl) return;
   if (bl >= sl && strcmp(buf + bl - sl, s) == 0) return;
+  /* A sector the code already has after its country: "the ELN rebels" is
+   * COLREBELN, not COLREBELNREB. */
+  if (sl == 3)
+    for (size_t u = 3; u + 3 <= bl; u += 3)
+      if (!memcmp(buf + u, s, 3)) return;
   if (bl + sl + 1 > CT_MAX_CODE) return;
   memcpy(buf + bl, s, sl + 1);
 }

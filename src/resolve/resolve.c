@@ -311,6 +311,11 @@ static void find_date(dyad_coder *c, dyad_event *ev, const ct_event *ce,
   for (uint32_t i = from; i < to; i++) {
     dref r;
     if (!date_at(c, i, to, future, &r)) continue;
+    /* "last year's election" dates the election, not the event. */
+    if (r.end < c->toks.n && (ct_word_is(c, r.end, "'s") || ct_word_is(c, r.end, "'"))) {
+      i = r.end - 1;
+      continue;
+    }
     /* Closest to the verb wins. */
     uint32_t dist = i < g->start ? g->start - i : i - g->end;
     if (!found || dist < best_dist) {

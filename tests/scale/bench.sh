@@ -7,7 +7,8 @@
 # 30 sentences, 2.5 kB, the length of a news article). For each, it times
 #   * one `dyad code` and one `dyad ingest` (a single process);
 #   * the Dask driver on a local cluster of 1 worker, then of 2 workers:
-#     the shard phase and the merge (SQLite target);
+#     the shard phase and the merge (SQLite target), and `dyad code` to
+#     files (--mode code);
 #   * the merge into PostgreSQL (when installed), with and without grouping;
 # and the cost of starting one shard (a shard of one story, through Dask).
 set -u
@@ -49,6 +50,7 @@ for c in short long; do
   s=$(secs "$t0" "$t1")
   echo "| $c | $n | $ev | $mb | dyad ingest, 1 process | $s | $(rate "$n" "$s") | $(rate "$ev" "$s") |"
   "$dyad" dump --db "$work/$c-single.db" >"$work/$c-single.dump"
+  "$dyad" code -q "$in" >"$work/$c-code.jsonl"
   # About 16 shards.
   sb=$(( $(wc -c <"$in") / 16 + 1 ))
   for w in 1 2; do
@@ -59,8 +61,15 @@ for c in short long; do
       --work "$work/shards-$c-$w" --db "$work/$c-dask$w.db" --shard-bytes $sb \
       --report "$work/rep-$c-$w.json" "$in" || fail "driver"
     t1=$(now)
+    t2=$(now)
+    $PY "$driver" --quiet --scheduler-file "$scheduler_file" --dyad "$dyad" --mode code \
+      --work "$work/code-$c-$w" --out "$work/$c-code$w.jsonl" --shard-bytes $sb "$in" || fail "driver code"
+    t3=$(now)
     dask_stop
     "$dyad" dump --db "$work/$c-dask$w.db" | cmp -s - "$work/$c-single.dump" || fail "dask $w differs"
+    cmp -s "$work/$c-code$w.jsonl" "$work/$c-code.jsonl" || fail "dask code $w differs"
+    s=$(secs "$t2" "$t3")
+    echo "| $c | $n | $ev | $mb | Dask, $w worker(s): dyad code to files | $s | $(rate "$n" "$s") | $(rate "$ev" "$s") |"
     read -r shards sh mg <<EOF
 $($PY -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["shards"], "%.2f" % r["shard_seconds"], "%.2f" % r["merge_seconds"])' "$work/rep-$c-$w.json")
 EOF
