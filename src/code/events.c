@@ -293,6 +293,50 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   if (src < 0) return 0;
   ct_actor_code sc[MAXC], tc[MAXC];
   int ns = ct_np_codes(c, src, sc, MAXC);
+  /* "the two sides pledged ...", "both countries agreed ...": the two
+   * parties of the last event, each towards the other. */
+  int two_sides = 0;
+  if (ns == 0 && src >= 0) {
+    const ct_np *np = ct_np_at(c, src);
+    int two = 0, side = 0;
+    for (uint32_t k = np->start; k < np->end; k++) {
+      if (ct_word_is(c, k, "two") || ct_word_is(c, k, "both")) two = 1;
+      if (ct_word_is(c, k, "sides") || ct_word_is(c, k, "countries") ||
+          ct_word_is(c, k, "leaders") || ct_word_is(c, k, "governments") ||
+          ct_word_is(c, k, "nations") || ct_word_is(c, k, "ministers") ||
+          ct_word_is(c, k, "delegations") || ct_word_is(c, k, "neighbours") ||
+          ct_word_is(c, k, "neighbors"))
+        side = 1;
+    }
+    const char *pa = NULL, *pb = NULL;
+    for (size_t i = c->cev.len; two && side && i-- > 0;) {
+      const ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
+      if (e->code[0] && e->source[0] && e->target[0]) {
+        pa = e->source;
+        pb = e->target;
+        break;
+      }
+    }
+    for (size_t i = c->events.len; two && side && !pa && i-- > 0;) {
+      const dyad_event *e = &DU_VEC_AT(&c->events, dyad_event, i);
+      if (e->source.code[0] && e->target.code[0]) {
+        pa = e->source.code;
+        pb = e->target.code;
+        break;
+      }
+    }
+    if (pa && pb) {
+      for (int k = 0; k < 2; k++) {
+        memset(&sc[k], 0, sizeof sc[k]);
+        snprintf(sc[k].code, sizeof sc[k].code, "%s", k ? pb : pa);
+        sc[k].np = src;
+        sc[k].start = np->start;
+        sc[k].end = np->end;
+      }
+      ns = 2;
+      two_sides = 1;
+    }
+  }
   /* "He condemned ...": a pronoun subject with nobody before it in the
    * sentence is whoever acted in the sentence before. */
   if (ns == 0 && ct_np_at(c, src)->pron && c->prev_subj[0]) {
@@ -399,7 +443,7 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   }
   uint32_t pat = m.pattern;
   /* Reciprocal events among the members of a compound subject. */
-  if ((m.compound || (nt == 0 && c2)) && ns >= 2 && nt == 0) {
+  if ((m.compound || two_sides || (nt == 0 && c2)) && ns >= 2 && nt == 0) {
     for (int i = 0; i < ns; i++) {
       for (int j = 0; j < ns; j++) {
         if (i == j) continue;
