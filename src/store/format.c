@@ -111,27 +111,67 @@ static void json_place(FILE *f, const dyad_place *p) {
   fputc('}', f);
 }
 
+/* Small writers for the hot JSON path (printf is a tenth of the time). */
+static void put_u(FILE *f, unsigned long v) {
+  char b[24];
+  int n = 0;
+  do {
+    b[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (n) fputc(b[--n], f);
+}
+
+/* A score kept in tenths, as "%.1f" would print it. */
+static void put_tenths(FILE *f, double x) {
+  long t = (long)(x * 10.0 + (x < 0 ? -0.5 : 0.5));
+  if (t < 0) {
+    fputc('-', f);
+    t = -t;
+  }
+  put_u(f, (unsigned long)(t / 10));
+  fputc('.', f);
+  fputc((char)('0' + t % 10), f);
+}
+
+static void put_raw(FILE *f, const char *key, const char *val) {
+  fputs(key, f);
+  fputc('"', f);
+  fputs(val, f);
+  fputc('"', f);
+}
+
 static int write_jsonl(FILE *f, const dyad_event *ev, const char *text,
                        size_t tlen) {
   fputs("{\"event_id\":", f);
   jstr(f, ev->event_id);
   fputs(",\"story_id\":", f);
   jstr(f, ev->story_id);
-  fprintf(f, ",\"sentence\":%u,\"date\":\"%s\",\"date_precision\":\"%s\",\"story_date\":\"%s\"",
-          ev->sentence, ev->date, dyad_precision_name(ev->date_precision), ev->story_date);
+  fputs(",\"sentence\":", f);
+  put_u(f, ev->sentence);
+  put_raw(f, ",\"date\":", ev->date);
+  put_raw(f, ",\"date_precision\":", dyad_precision_name(ev->date_precision));
+  put_raw(f, ",\"story_date\":", ev->story_date);
   fputs(",\"source\":", f);
   json_actor(f, &ev->source, text, tlen);
   fputs(",\"target\":", f);
   json_actor(f, &ev->target, text, tlen);
-  fprintf(f, ",\"code\":\"%s\",\"root\":\"%s\",\"quad_class\":%d,\"goldstein\":%.1f",
-          ev->code, ev->root, ev->quad_class, ev->goldstein);
+  put_raw(f, ",\"code\":", ev->code);
+  put_raw(f, ",\"root\":", ev->root);
+  fputs(",\"quad_class\":", f);
+  put_u(f, (unsigned long)(ev->quad_class < 0 ? 0 : ev->quad_class));
+  fputs(",\"goldstein\":", f);
+  put_tenths(f, ev->goldstein);
   fputs(",\"plover\":", f);
   jstr(f, ev->plover);
-  fprintf(f, ",\"modality\":\"%s\",\"negated\":%s", dyad_modality_name(ev->modality),
-          ev->negated ? "true" : "false");
+  put_raw(f, ",\"modality\":", dyad_modality_name(ev->modality));
+  fputs(ev->negated ? ",\"negated\":true" : ",\"negated\":false", f);
   fputs(",\"evidence\":", f);
   jspan(f, text, tlen, ev->ev_start, ev->ev_end);
-  fprintf(f, ",\"evidence_start\":%u,\"evidence_end\":%u", ev->ev_start, ev->ev_end);
+  fputs(",\"evidence_start\":", f);
+  put_u(f, ev->ev_start);
+  fputs(",\"evidence_end\":", f);
+  put_u(f, ev->ev_end);
   fputs(",\"verb\":", f);
   jspan(f, text, tlen, ev->verb_start, ev->verb_end);
   fputs(",\"date_text\":", f);
