@@ -21,7 +21,7 @@ backend=$2
 scale_init
 [ "$backend" = postgresql ] && pg_start
 
-corpus 4000 "$work/all.jsonl"
+corpus 3000 "$work/all.jsonl"
 n=$(wc -l <"$work/all.jsonl")
 
 # --- dyad code ---
@@ -38,7 +38,7 @@ for k in 1 4 7; do
 done
 # Distinct stories: event ids are unique across the whole input (and so
 # across shards); another order of the stories gives the same events.
-head -4000 "$work/all.jsonl" >"$work/distinct.jsonl"
+head -3000 "$work/all.jsonl" >"$work/distinct.jsonl"
 "$dyad" code -q "$work/distinct.jsonl" | sort >"$work/ordered"
 dups=$(grep -o '"event_id":"[^"]*"' "$work/ordered" | sort | uniq -d | wc -l)
 [ "$dups" = 0 ] || fail "code: $dups event ids repeated"
@@ -47,7 +47,7 @@ awk '{ print NR % 97 "\t" NR "\t" $0 }' "$work/distinct.jsonl" | sort -k1,1n -k2
   fail "code: story order changes the events"
 
 # --- dyad ingest: one run ---
-whole=$(newdb whole)
+whole=$work/whole.db       # one run: SQLite (dumps do not depend on the backend)
 "$dyad" ingest -q --db "$whole" "$work/all.jsonl" || fail "ingest whole"
 "$dyad" dump --db "$whole" >"$work/whole.dump" || fail dump
 grep -q "^demo-002-v00000	" "$work/whole.dump" || fail "stories missing"
@@ -73,7 +73,7 @@ done
 "$dyad" dump --db "$target" | cmp -s - "$work/whole.dump" || fail "shards merged one at a time differ"
 # A shard of changed stories only, merged into a deduplicated store: the
 # groups that lose a mention must be regrouped.
-sed -n '4001,$p' "$work/all.jsonl" >"$work/changes.jsonl"
+sed -n '3001,$p' "$work/all.jsonl" >"$work/changes.jsonl"
 "$dyad" ingest -q --db "$work/changes.db" "$work/changes.jsonl" || fail "ingest changes"
 "$dyad" ingest -q --db "$work/base.db" "$work/distinct.jsonl" || fail "ingest base"
 target=$(newdb "withchanges")
@@ -82,6 +82,12 @@ target=$(newdb "withchanges")
 "$dyad" dump --db "$target" | cmp -s - "$work/whole.dump" || fail "a shard of changes merged later differs"
 # The changed stories came from the last shard and replaced the first ones.
 grep -q 'Bangladesh\|BGD' "$work/whole.dump" || fail "changed stories not in the store"
+
+# A PostgreSQL store as a source (read a page at a time through libpq).
+if [ "$backend" = postgresql ]; then
+  "$dyad" merge -q --db "$work/frompg.db" "$target" || fail "merge from PostgreSQL"
+  "$dyad" dump --db "$work/frompg.db" | cmp -s - "$work/whole.dump" || fail "merge from PostgreSQL differs"
+fi
 
 # Merging again, and merging a rerun shard: nothing changes.
 t7=$target
@@ -94,7 +100,7 @@ rm -f "$work/c7/part.03.db"
 
 # A shard ingest killed mid-run, then run again on its own file.
 big=$work/big.jsonl
-"$here/gencorpus.sh" 20000 >"$big"
+"$here/gencorpus.sh" 10000 >"$big"
 "$dyad" ingest -q --batch 100 --db "$work/clean.db" "$big" || fail "ingest big"
 "$dyad" dump --db "$work/clean.db" >"$work/clean.dump"
 "$dyad" ingest -q --batch 100 --db "$work/killed.db" "$big" &
@@ -123,7 +129,7 @@ cat "$work/other.jsonl" "$work/all.jsonl" >"$work/other_all.jsonl"
 t=$(newdb withother)
 "$dyad" ingest -q --db "$t" "$work/other.jsonl" || fail "ingest other"
 "$dyad" merge -q --db "$t" "$work/c4"/part.??.db || fail "merge onto other"
-w2=$(newdb whole2)
+w2=$work/whole2.db
 "$dyad" ingest -q --db "$w2" "$work/other_all.jsonl" || fail "ingest other+all"
 "$dyad" dump --db "$w2" >"$work/w2.dump"
 "$dyad" dump --db "$t" | cmp -s - "$work/w2.dump" || fail "merge onto a store with other stories"
@@ -134,7 +140,7 @@ grep -q '^other-1	' "$work/w2.dump" || fail "other story missing"
 t=$(newdb backwards)
 "$dyad" merge -q --db "$t" $(ls "$work/c4"/part.??.db | sort -r) || fail "merge backwards"
 for f in $(ls "$work/c4"/part.?? | sort -r); do cat "$f"; done >"$work/backwards.jsonl"
-w3=$(newdb whole3)
+w3=$work/whole3.db
 "$dyad" ingest -q --db "$w3" "$work/backwards.jsonl" || fail "ingest backwards"
 "$dyad" dump --db "$t" >"$work/back.dump"
 "$dyad" dump --db "$w3" | cmp -s - "$work/back.dump" || fail "backwards merge differs from backwards ingest"
