@@ -106,6 +106,8 @@ typedef struct ct_event {
   uint8_t negated;
   uint8_t anaphor;           /* no target actor, but "the strikes": the
                                 target is who did the event referred to */
+  uint32_t ostart, oend;     /* no target actor: the object NP's tokens, for
+                                a place as target ("shelled Kharkiv") */
   uint32_t pattern;          /* kb pattern index or UINT32_MAX */
 } ct_event;
 

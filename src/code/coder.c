@@ -186,6 +186,7 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
     }
     /* Date and place of the event (resolve.c). */
     dr_resolve(c, ev, ce, s);
+    if (no_target && !ce->target[0]) dr_place_target(c, ev, ce);
     /* A meeting placed in one side's country is a visit by the other and
      * a visit hosted by that side; elsewhere it is a meeting at a third
      * location (CAMEO 042, 043, 044). */

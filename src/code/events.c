@@ -158,6 +158,7 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
   e->mode = mode;
   e->negated = neg;
   e->anaphor = 0;
+  e->ostart = e->oend = 0;
   e->pattern = pattern;
   g->coded++;
   return 0;
@@ -477,10 +478,15 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     none.np = -1;
     /* "condemned the strikes": an object that names an earlier event. */
     int anaphor = 0;
+    uint32_t os = 0, oe = 0;
     for (uint32_t q = rfrom; q < rto; q++) {
       int32_t n = c->t[q].np;
       if (n < 0) continue;
       ct_np *np = ct_np_at(c, n);
+      if (np->prep < 0) {
+        os = np->start;
+        oe = np->end;
+      }
       if (np->end > np->start + 1 && (c->t[np->start].lex & LX_DET) &&
           !ct_word_is(c, np->start, "a") && !ct_word_is(c, np->start, "an") &&
           (c->t[np->end - 1].lex & LX_EVNOUN))
@@ -491,7 +497,12 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
       if (sc[i].agent_only) continue;
       size_t before = c->cev.len;
       if (push_cev(c, &sc[i], &none, c1, gi, mode, (uint8_t)neg, pat)) return -1;
-      if (c->cev.len > before) DU_VEC_AT(&c->cev, ct_event, before).anaphor = (uint8_t)anaphor;
+      if (c->cev.len > before) {
+        ct_event *e = &DU_VEC_AT(&c->cev, ct_event, before);
+        e->anaphor = (uint8_t)anaphor;
+        e->ostart = os;
+        e->oend = oe;
+      }
     }
   }
   return 0;

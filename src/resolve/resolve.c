@@ -481,6 +481,33 @@ int dr_find_place(dyad_coder *c, uint32_t from, uint32_t to, const dyad_event *e
   return 0;
 }
 
+void dr_place_target(dyad_coder *c, dyad_event *ev, const ct_event *ce) {
+  if (ce->oend <= ce->ostart || ev->target.code[0]) return;
+  uint32_t at = ce->ostart;
+  if (is_w(c, at, ce->oend, "the")) at++;
+  if (at >= ce->oend || c->t[at].ment >= 0) return;
+  const uint32_t *items;
+  uint32_t n;
+  uint32_t end = place_at(c, at, ce->oend, &items, &n);
+  /* The object must be the place: "Kharkiv" or "Kharkiv overnight", not
+   * "Kharkiv's mayor" or "Kharkiv officials". */
+  if (!end) return;
+  if (end < ce->oend && (c->t[end].ment >= 0 || (c->t[end].lex & (LX_NOUN | LX_TITLE)) ||
+                         is_w(c, end, ce->oend, "'s") || is_w(c, end, ce->oend, "'")))
+    return;
+  int32_t pi = pick_place(c, items, n, ev);
+  if (pi < 0) return;
+  const char *cc = kb_str(c->kb, c->kb->places[pi].country);
+  if (!cc[0] || strlen(cc) != 3 || (ev->source.country && !strcmp(cc, ev->source.country)))
+    return;
+  set_place(c, ev, pi, at, end);
+  ev->target.code = aset(c, cc);
+  ev->target.country = ev->target.code;
+  ev->target.sector = "";
+  ev->target.start = c->toks.v[at].start;
+  ev->target.end = c->toks.v[end - 1].end;
+}
+
 static void find_place(dyad_coder *c, dyad_event *ev, const ct_event *ce,
                        const dt_sentence *s) {
   uint32_t from, to, t0, t1;

@@ -22,4 +22,9 @@ void dr_resolve(dyad_coder *c, dyad_event *ev, const ct_event *ce,
 int dr_find_place(dyad_coder *c, uint32_t from, uint32_t to, const dyad_event *ev,
                   int32_t *place, uint32_t *t0, uint32_t *t1);
 
+/* An act with no actor as target whose object is a place ("shelled
+ * Kharkiv"): the place's country becomes the target when it is not the
+ * source's own, and the place the event's location. */
+void dr_place_target(dyad_coder *c, dyad_event *ev, const ct_event *ce);
+
 #endif /* DYAD_RESOLVE_H */
