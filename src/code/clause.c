@@ -120,6 +120,8 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i,
   if (c->toks.v[i].flags & TK_POSS) {
     return i > a && (c->t[i - 1].lex & LX_PRON) && !(c->t[i - 1].lex & LX_POSSPRON);
   }
+  /* "according to" attributes what is said; it is no verb of agreeing. */
+  if (i + 1 < b && ct_word_is(c, i, "according") && ct_word_is(c, i + 1, "to")) return 0;
   /* "May" inside a sentence is the month. */
   if ((t->lex & LX_MONTH) && (t->lex & LX_MODAL) && i > a && ct_capitalised(c, i) &&
       !c->caps_unreliable) {

@@ -392,14 +392,20 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     if (!g->comp) {
       if (p->passive && p->say) mode = DYAD_MODE_REPORTED;
       if (p->negated && !g->negated) neg = neg || p->refuse;
+      /* "is expected to": others expect it, nobody intends it. */
+      if (p->specul && p->passive && mode == DYAD_MODE_ASSERTED) mode = DYAD_MODE_HYPOTHETICAL;
       if (p->intend && mode == DYAD_MODE_ASSERTED) mode = DYAD_MODE_INTENDED;
       if (p->specul && mode == DYAD_MODE_ASSERTED) mode = DYAD_MODE_HYPOTHETICAL;
       if (p->mode != DYAD_MODE_ASSERTED && mode == DYAD_MODE_ASSERTED) mode = p->mode;
     }
   }
-  /* Hedges anywhere in the clause: "reportedly", "allegedly". */
+  /* Hedges anywhere in the clause: "reportedly", "allegedly"; and
+   * "according to" anywhere in the sentence. */
   for (uint32_t q = a; q < rto; q++) {
     if (c->t[q].lex & LX_HEDGE) mode = DYAD_MODE_REPORTED;
+  }
+  for (uint32_t q = a; q + 1 < b; q++) {
+    if (ct_word_is(c, q, "according") && ct_word_is(c, q + 1, "to")) mode = DYAD_MODE_REPORTED;
   }
   const char *c1 = has1 ? m.code1 : NULL;
   const char *c2 = has2 ? m.code2 : NULL;

@@ -46,6 +46,8 @@ int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
     ct_tok *t = &c->t[k];
     t->syn_first = (uint32_t)c->syns.len;
     t->syn_n = 0;
+    /* "according to" names a source; it is no accord. */
+    if (k + 1 < b && ct_word_is(c, k, "according") && ct_word_is(c, k + 1, "to")) continue;
     uint32_t w = t->wid;
     uint32_t node = w ? kb->words[w].root[TRIE_SYNSET] : 0;
     if (!node && t->lemma) node = kb->words[t->lemma].root[TRIE_SYNSET];
