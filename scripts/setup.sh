@@ -18,6 +18,8 @@ TEST="$TEST chromium nodejs wrk"
 command -v npm >/dev/null 2>&1 || TEST="$TEST npm"
 # The benchmark (bench/run.sh) and the corpus generators of the tests.
 TEST="$TEST python3 bc sqlite3"
+# Scale-out recipes and their tests (docs/scale.md): Dask, Slurm, GNU parallel.
+TEST="$TEST python3-distributed slurmctld slurmd slurm-client munge parallel"
 
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; fi

@@ -20,9 +20,11 @@
  * staging tables of the target, then a fixed set of set-based statements,
  * the same on both backends, applies it; one transaction per page, so
  * memory stays bounded and a merge that is stopped can be run again.
- * Loading row by row is cheap into SQLite's in-memory temporary tables;
- * PostgreSQL gets each page as one JSON array (json_populate_recordset),
- * one round trip instead of one per row.
+ * Staging: a SQLite target attaches a SQLite source and stages a page with
+ * two INSERT ... SELECTs; a PostgreSQL target gets each page as one JSON
+ * array (json_populate_recordset), one round trip instead of one per row;
+ * a PostgreSQL source into SQLite is staged row by row, which is cheap into
+ * SQLite's in-memory temporary tables.
  */
 #include <math.h>
 #include <stdio.h>
@@ -495,9 +497,6 @@ static int merge_source(dyad_store *st, const char *source, dyad_merge_stats *ms
   if (m.dst->in_tx) return du_err(err, DYAD_EINVAL, "merge inside an open transaction");
   int rc = open_source(source, &m.src, err);
   if (rc) return rc;
-  /* The target's four indexes on mentions take random inserts: with
-   * SQLite's default 2 MB page cache many of them miss. */
-  if (!m.json) db_exec(m.dst, "PRAGMA cache_size = -65536", NULL);
   if ((rc = check_columns(m.src, source, "stories", story_cols, N_STORY, err)) ||
       (rc = check_columns(m.src, source, "mentions", mention_cols, N_MENTION_ALL, err)) ||
       (rc = check_columns(m.dst, "the target", "stories", story_cols, N_STORY, err)) ||
