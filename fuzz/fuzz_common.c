@@ -23,3 +23,21 @@ void fuzz_code(const dyad_story *st) {
   const dyad_sentence *s;
   dyad_coder_sentences(c, &s);
 }
+
+int fuzz_reader(const uint8_t *data, size_t size, int format) {
+  FILE *f = fmemopen((void *)data, size ? size : 1, "rb");
+  if (!f) return 0;
+  dyad_reader *r;
+  dyad_error e;
+  if (dyad_reader_open(f, "fuzz", format, NULL, &r, &e) == DYAD_OK) {
+    dyad_story st;
+    int rc, n = 0;
+    while ((rc = dyad_reader_next(r, &st, &e)) != -1 && n++ < 64) {
+      if (rc == DYAD_OK) fuzz_code(&st);
+      if (rc == DYAD_EIO) break;
+    }
+    dyad_reader_free(r);
+  }
+  fclose(f);
+  return 0;
+}

@@ -22,6 +22,9 @@ int cmd_dump(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
+/* A coder trace callback: writes "  | LINE" to the FILE * in UD. */
+void cli_trace_line(const char *line, void *ud);
+
 /* `dyad validate` on JSON gold files (cmd_validate_json.c). */
 int cli_validate_plover(const char *file, dyad_coder *coder, int quiet, const char *only);
 int cli_validate_stories(const char *file, dyad_coder *coder, int quiet, const char *only);

@@ -243,6 +243,25 @@ static void drain(pipeline *p, code_stats *st, int wait) {
   }
 }
 
+/* Hand a filled batch to the coders. */
+static void submit(pipeline *p, batch *b) {
+  pthread_mutex_lock(&p->mu);
+  b->state = 1;
+  p->next_fill++;
+  pthread_cond_broadcast(&p->cv);
+  pthread_mutex_unlock(&p->mu);
+}
+
+/* One thread, no workers: code the oldest batch here (called and
+ * returning with the lock held). */
+static void code_here(pipeline *p, dyad_coder *coder, const char *name) {
+  batch *w = &p->slots[p->next_write % p->nslots];
+  pthread_mutex_unlock(&p->mu);
+  code_batch(coder, w, name, p->format);
+  pthread_mutex_lock(&p->mu);
+  w->state = 3;
+}
+
 static int code_stream(pipeline *p, dyad_coder *coder, FILE *in, const char *name,
                        int informat, const char *date, code_stats *st) {
   dyad_reader *r = NULL;
@@ -273,13 +292,7 @@ static int code_stream(pipeline *p, dyad_coder *coder, FILE *in, const char *nam
       pthread_mutex_lock(&p->mu);
       /* Wait for a free slot, writing what is finished meanwhile. */
       while (p->next_fill - p->next_write >= p->nslots) {
-        if (coder) {
-          pthread_mutex_unlock(&p->mu);
-          batch *w = &p->slots[p->next_write % p->nslots];
-          code_batch(coder, w, name, p->format);
-          pthread_mutex_lock(&p->mu);
-          w->state = 3;
-        }
+        if (coder) code_here(p, coder, name);
         drain(p, st, 0);
         if (p->fail) break;
       }
@@ -292,30 +305,16 @@ static int code_stream(pipeline *p, dyad_coder *coder, FILE *in, const char *nam
       break;
     }
     if (cur->n == BATCH_STORIES || cur->len >= BATCH_BYTES) {
-      pthread_mutex_lock(&p->mu);
-      cur->state = 1;
-      p->next_fill++;
-      pthread_cond_broadcast(&p->cv);
-      pthread_mutex_unlock(&p->mu);
+      submit(p, cur);
       cur = NULL;
     }
   }
-  if (cur) {
-    pthread_mutex_lock(&p->mu);
-    cur->state = 1;
-    p->next_fill++;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-  }
+  if (cur) submit(p, cur);
   /* Finish this file before the next one (so errors name the right file). */
   pthread_mutex_lock(&p->mu);
   if (coder) {
     while (p->next_write < p->next_fill) {
-      batch *w = &p->slots[p->next_write % p->nslots];
-      pthread_mutex_unlock(&p->mu);
-      code_batch(coder, w, name, p->format);
-      pthread_mutex_lock(&p->mu);
-      w->state = 3;
+      code_here(p, coder, name);
       drain(p, st, 0);
     }
   } else {

@@ -83,7 +83,7 @@ static int attr_val(const char *s, const char *name, char *out, size_t cap) {
   return 1;
 }
 
-static void trace_line(const char *line, void *ud) {
+void cli_trace_line(const char *line, void *ud) {
   fprintf((FILE *)ud, "  | %s\n", line);
 }
 
@@ -226,7 +226,7 @@ int cmd_validate(int argc, char **argv) {
       dyad_code_options o;
       dyad_code_options_init(&o);
       if (only) {
-        o.trace = trace_line;
+        o.trace = cli_trace_line;
         o.trace_ud = stdout;
       }
       dyad_coder_set_options(coder, &o);

@@ -84,14 +84,12 @@ static int same_country(const char *gold, const char *code) {
   return strncmp(gold, code, 3) == 0;
 }
 
-static void trace_line(const char *line, void *ud) { fprintf((FILE *)ud, "  | %s\n", line); }
-
 static void set_options(dyad_coder *coder, int keep_negated, int trace) {
   dyad_code_options o;
   dyad_code_options_init(&o);
   o.keep_negated = keep_negated;
   if (trace) {
-    o.trace = trace_line;
+    o.trace = cli_trace_line;
     o.trace_ud = stdout;
   }
   dyad_coder_set_options(coder, &o);

@@ -147,8 +147,12 @@ void ct_lookup(dyad_coder *c);
 /* 1 when token I starts a capitalised word (or case is unreliable). */
 int ct_capitalised(const dyad_coder *c, uint32_t i);
 
-/* events.c */
-int ct_intent_code(const char *code, char out[8]);
+/* 1 when CODE begins with a state's code, not an organisation's (IGO,
+ * NGO), a multinational group's (IMG) or a company's (MNC). */
+static inline int ct_state_code(const char *code) {
+  return strlen(code) >= 3 && strncmp(code, "IGO", 3) && strncmp(code, "NGO", 3) &&
+         strncmp(code, "IMG", 3) && strncmp(code, "MNC", 3);
+}
 
 /* match.c: find the synset phrases of [a, b) once per sentence. */
 int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b);

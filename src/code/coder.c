@@ -84,11 +84,6 @@ static void split_code(dyad_coder *c, const char *code, dyad_actor *a) {
   }
 }
 
-/* A state's code, not an organisation's or a multinational group's. */
-static int is_state(const char *cc) {
-  return strcmp(cc, "IGO") && strcmp(cc, "NGO") && strcmp(cc, "IMG") && strcmp(cc, "MNC");
-}
-
 static void cameo_fill(const dyad_kb *kb, dyad_event *ev) {
   /* Exact code, else its three-digit prefix, else the root's x0 code. */
   char tmp[8];
@@ -193,8 +188,8 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
     int visits = c->opt.visit_codes < 0 ? kb->n_pico == 0 : c->opt.visit_codes;
     if (visits && !strcmp(ev->code, "040") && ev->place.country && ev->place.country[0] &&
         ev->source.country[0] && ev->target.country[0] &&
-        strcmp(ev->source.country, ev->target.country) && is_state(ev->source.country) &&
-        is_state(ev->target.country)) {
+        strcmp(ev->source.country, ev->target.country) && ct_state_code(ev->source.country) &&
+        ct_state_code(ev->target.country)) {
       const char *pc = ev->place.country;
       const char *nc = !strcmp(pc, ev->target.country)   ? "042"
                        : !strcmp(pc, ev->source.country) ? "043"

@@ -90,6 +90,24 @@ static int np_has_word(const dyad_coder *c, int32_t n, const char *w) {
   return 0;
 }
 
+/* When side *A is named a counterpart ("his Azerbaijani counterpart") and
+ * codes as a bare state, give it the office of OTHER (AZE -> AZEMIL),
+ * pointing *A at BUF. Returns 1 when *A is named a counterpart at all. */
+static int counterpart(const dyad_coder *c, const ct_actor_code **a,
+                       const ct_actor_code *other, ct_actor_code *buf) {
+  if (!np_has_word(c, (*a)->np, "counterpart") && !np_has_word(c, (*a)->np, "counterparts"))
+    return 0;
+  if (strlen((*a)->code) == 3 && strlen(other->code) > 3 && strncmp((*a)->code, "IGO", 3) &&
+      strncmp(other->code, "IGO", 3)) {
+    char code[CT_MAX_CODE];
+    snprintf(code, sizeof code, "%s%s", (*a)->code, other->code + 3);
+    *buf = **a;
+    memcpy(buf->code, code, sizeof code);
+    *a = buf;
+  }
+  return 1;
+}
+
 static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *t,
                     const char *code, uint32_t vgi, uint8_t mode, uint8_t neg,
                     uint32_t pattern) {
@@ -101,38 +119,17 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
   if (s->agent_only != t->agent_only && !titled_unknown(c, s->agent_only ? s : t)) {
     const ct_actor_code *have = s->agent_only ? t : s;
     const ct_actor_code *lack = s->agent_only ? s : t;
-    if (strlen(have->code) < 3 || !strncmp(have->code, "IGO", 3) ||
-        !strncmp(have->code, "NGO", 3) || !strncmp(have->code, "IMG", 3) ||
-        !strncmp(have->code, "MNC", 3))
-      return 0;
+    if (!ct_state_code(have->code)) return 0;
     ct_actor_code *fix = s->agent_only ? &sx : &tx;
     *fix = *lack;
     snprintf(fix->code, sizeof fix->code, "%.3s%s", have->code, lack->code);
     fix->agent_only = 0;
-    if (s->agent_only) {
-      sx.agent_only = 0;
-      s = &sx;
-    } else {
-      t = &tx;
-    }
+    if (s->agent_only) s = &sx;
+    else t = &tx;
   }
   if (s->agent_only || t->agent_only) return 0;
   /* "his Azerbaijani counterpart": the same office in the other state. */
-  if (np_has_word(c, t->np, "counterpart") || np_has_word(c, t->np, "counterparts")) {
-    size_t sl = strlen(s->code), tl = strlen(t->code);
-    if (tl == 3 && sl > 3 && strncmp(s->code, "IGO", 3) && strncmp(t->code, "IGO", 3)) {
-      tx = *t;
-      snprintf(tx.code, sizeof tx.code, "%s%s", t->code, s->code + 3);
-      t = &tx;
-    }
-  } else if (np_has_word(c, s->np, "counterpart") || np_has_word(c, s->np, "counterparts")) {
-    size_t sl = strlen(s->code), tl = strlen(t->code);
-    if (sl == 3 && tl > 3 && strncmp(s->code, "IGO", 3) && strncmp(t->code, "IGO", 3)) {
-      sx = *s;
-      snprintf(sx.code, sizeof sx.code, "%s%s", s->code, t->code + 3);
-      s = &sx;
-    }
-  }
+  if (!counterpart(c, &t, s, &tx)) counterpart(c, &s, t, &sx);
   if (!strcmp(s->code, t->code)) return 0;
   /* Deduplicate within the sentence. */
   for (size_t i = 0; i < c->cev.len; i++) {
@@ -166,26 +163,36 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
 
 #define MAXC 32
 
+/* CAMEO codes derived from an act's code: the first entry whose act is
+ * a prefix of the code (most specific entries first). */
+typedef struct act_map {
+  const char *act, *code;
+} act_map;
+
+static const char *act_lookup(const act_map *map, size_t n, const char *code) {
+  for (size_t i = 0; i < n; i++)
+    if (!strncmp(code, map[i].act, strlen(map[i].act))) return map[i].code;
+  return NULL;
+}
+
 /* The demand (10x) for act CODE: "X said Y must release ..." */
 static const char *demand_code(const char *code) {
-  static const struct { const char *act, *demand; } map[] = {
+  static const act_map map[] = {
       {"061", "1011"}, {"062", "1012"}, {"063", "1013"}, {"064", "1014"}, {"06", "101"},
       {"071", "1031"}, {"072", "1032"}, {"073", "1033"}, {"074", "1034"}, {"07", "103"},
       {"081", "1051"}, {"082", "1052"}, {"083", "104"}, {"084", "1053"}, {"085", "1054"},
       {"086", "1055"}, {"087", "1056"}, {"08", "105"},
       {"045", "108"}, {"046", "106"}, {"04", "106"}, {"05", "102"},
   };
-  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-    if (!strncmp(code, map[i].act, strlen(map[i].act))) return map[i].demand;
-  return "100";
+  const char *d = act_lookup(map, DU_ARRAY_LEN(map), code);
+  return d ? d : "100";
 }
 
-/* The intention (03x) or threat (13x) that announces act CODE, in OUT.
- * Returns 0 when CODE has none (statements, appeals, demands, threats
- * and intentions themselves, investigations). */
-int ct_intent_code(const char *code, char out[8]) {
-  static const struct { const char *act, *intent; } map[] = {
-      /* most specific first: a prefix of CODE matches */
+/* The intention (03x) or threat (13x) that announces act CODE; NULL when
+ * CODE has none (statements, appeals, demands, threats and intentions
+ * themselves, investigations). */
+static const char *intent_code(const char *code) {
+  static const act_map map[] = {
       {"061", "0311"}, {"062", "0312"}, {"063", "0313"}, {"064", "0314"}, {"06", "031"},
       {"071", "0331"}, {"072", "0332"}, {"073", "0333"}, {"074", "0334"}, {"07", "033"},
       {"081", "0351"}, {"082", "0352"}, {"083", "034"}, {"084", "0353"}, {"085", "0354"},
@@ -200,14 +207,7 @@ int ct_intent_code(const char *code, char out[8]) {
       {"191", "1381"}, {"192", "1382"}, {"19", "1384"},
       {"204", "1385"}, {"20", "1383"},
   };
-  for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
-    size_t n = strlen(map[i].act);
-    if (!strncmp(code, map[i].act, n)) {
-      snprintf(out, 8, "%s", map[i].intent);
-      return 1;
-    }
-  }
-  return 0;
+  return act_lookup(map, DU_ARRAY_LEN(map), code);
 }
 
 static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
@@ -424,17 +424,18 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   }
   /* An act announced rather than done is an intention when cooperative
    * and a threat when hostile (the CAMEO codebook's 03 and 13). */
-  char ic1[8], ic2[8];
   int intents = c->opt.intent_codes < 0 ? c->kb->n_pico == 0 : c->opt.intent_codes;
   if (intents &&
       (mode == DYAD_MODE_INTENDED || mode == DYAD_MODE_HYPOTHETICAL)) {
-    if (c1 && ct_intent_code(c1, ic1)) {
-      c1 = ic1;
+    const char *i1 = c1 ? intent_code(c1) : NULL;
+    if (i1) {
+      c1 = i1;
       /* Only the one who announces intends: "X will visit Y" is not yet
        * Y hosting X. */
       if (c2 && ns >= 1 && nt >= 1) c2 = NULL;
     }
-    if (c2 && ct_intent_code(c2, ic2)) c2 = ic2;
+    const char *i2 = c2 ? intent_code(c2) : NULL;
+    if (i2) c2 = i2;
   }
   /* "X said Y must VERB": not Y's act but X's demand of Y. */
   if (intents && g->must && g->comp && g->parent >= 0 && ct_vg_at(c, g->parent)->say && c1 &&
