@@ -84,19 +84,34 @@ static void split_code(dyad_coder *c, const char *code, dyad_actor *a) {
   }
 }
 
+/* "%016llx-%u-%u" of the story hash, sentence and index, without printf. */
+static void event_id(char out[40], uint64_t h, uint32_t si, uint32_t k) {
+  static const char hex[] = "0123456789abcdef";
+  for (int i = 15; i >= 0; i--, h >>= 4) out[i] = hex[h & 15];
+  size_t n = 16;
+  out[n++] = '-';
+  n += du_put_u64(out + n, si);
+  out[n++] = '-';
+  n += du_put_u64(out + n, k);
+  out[n] = '\0';
+}
+
 static void cameo_fill(const dyad_kb *kb, dyad_event *ev) {
   /* Exact code, else its three-digit prefix, else the root's x0 code. */
   char tmp[8];
   const kb_cameo *cm = kb_cameo_find(kb, ev->code);
   if (!cm && strlen(ev->code) > 3) {
-    snprintf(tmp, sizeof tmp, "%.3s", ev->code);
+    du_strlcpyn(tmp, ev->code, 3, sizeof tmp);
     cm = kb_cameo_find(kb, tmp);
   }
   if (!cm) {
-    snprintf(tmp, sizeof tmp, "%.2s0", ev->code);
+    du_strlcpyn(tmp, ev->code, 2, sizeof tmp);
+    size_t n = strlen(tmp);
+    tmp[n] = '0';
+    tmp[n + 1] = '\0';
     cm = kb_cameo_find(kb, tmp);
   }
-  snprintf(ev->root, sizeof ev->root, "%.2s", ev->code);
+  du_strlcpyn(ev->root, ev->code, 2, sizeof ev->root);
   if (cm) {
     /* Scores are tenths: keep them exact in every output. */
     ev->goldstein = (double)(int)(cm->goldstein * 10.0f + (cm->goldstein < 0 ? -0.5f : 0.5f)) / 10.0;
@@ -134,7 +149,7 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
         const dyad_event *pe = &DU_VEC_AT(&c->events, dyad_event, j);
         if (pe->sentence < si && pe->source.code[0] &&
             strncmp(pe->source.code, ce->source, 3) != 0) {
-          snprintf(ce->target, sizeof ce->target, "%s", pe->source.code);
+          du_strlcpy(ce->target, pe->source.code, sizeof ce->target);
           break;
         }
       }
@@ -160,7 +175,7 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
       ev->target.start = c->toks.v[ce->tstart].start;
       ev->target.end = c->toks.v[ce->tend > ce->tstart ? ce->tend - 1 : ce->tstart].end;
     }
-    snprintf(ev->code, sizeof ev->code, "%s", ce->code);
+    du_strlcpy(ev->code, ce->code, sizeof ev->code);
     cameo_fill(kb, ev);
     ev->modality = ce->negated ? DYAD_MODE_NEGATED : ce->mode;
     ev->negated = ce->negated;
@@ -170,13 +185,16 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
       const char *f = p->file < kb->n_files ? kb_str(kb, kb->files[p->file].path) : "";
       const char *base = strrchr(f, '/');
       char buf[256];
-      snprintf(buf, sizeof buf, "%s:%u", base ? base + 1 : f, p->line);
+      du_strlcpy(buf, base ? base + 1 : f, sizeof buf - 12);
+      size_t n = strlen(buf);
+      buf[n++] = ':';
+      buf[n + du_put_u64(buf + n, p->line)] = '\0';
       ev->pattern = astr(c, buf);
     } else {
       const ct_vg *g = ct_vg_at(c, (int32_t)ce->vg);
       const kb_verb *v = &kb->verbs[g->verb];
-      char buf[256];
-      snprintf(buf, sizeof buf, "verb:%s", kb_str(kb, kb->words[v->lemma].str));
+      char buf[256] = "verb:";
+      du_strlcpy(buf + 5, kb_str(kb, kb->words[v->lemma].str), sizeof buf - 5);
       ev->pattern = astr(c, buf);
     }
     /* Date and place of the event (resolve.c). */
@@ -194,12 +212,11 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
       const char *nc = !strcmp(pc, ev->target.country)   ? "042"
                        : !strcmp(pc, ev->source.country) ? "043"
                                                          : "044";
-      snprintf(ev->code, sizeof ev->code, "%s", nc);
+      du_strlcpy(ev->code, nc, sizeof ev->code);
       cameo_fill(kb, ev);
     }
     uint64_t h = du_hash(c->story_id, strlen(c->story_id));
-    snprintf(ev->event_id, sizeof ev->event_id, "%016llx-%u-%u",
-             (unsigned long long)h, si, k++);
+    event_id(ev->event_id, h, si, k++);
   }
   return 0;
 }
@@ -210,7 +227,7 @@ static void trace_sentence(dyad_coder *c, uint32_t a, uint32_t b) {
   for (uint32_t i = a; i < b; i++) {
     const ct_tok *t = &c->t[i];
     char tag[64] = "";
-    if (t->ment >= 0) snprintf(tag, sizeof tag, "%s", ct_ment_at(c, t->ment)->code);
+    if (t->ment >= 0) du_strlcpy(tag, ct_ment_at(c, t->ment)->code, sizeof tag);
     o += (size_t)snprintf(line + o, sizeof line - o, "%s%s%s%s%s ", dt_norm(&c->toks, i),
                           t->isverb ? "/V" : "", tag[0] ? "[" : "", tag, tag[0] ? "]" : "");
     if (o >= sizeof line - 80) break;
@@ -273,7 +290,7 @@ static int code_sentence(dyad_coder *c, uint32_t si, const dt_sentence *s) {
   for (size_t i = 0; i < c->cev.len; i++) {
     const ct_event *e = &DU_VEC_AT(&c->cev, ct_event, i);
     if (e->code[0] && e->source[0]) {
-      snprintf(c->prev_subj, sizeof c->prev_subj, "%s", e->source);
+      du_strlcpy(c->prev_subj, e->source, sizeof c->prev_subj);
       break;
     }
   }

@@ -100,7 +100,8 @@ static int counterpart(const dyad_coder *c, const ct_actor_code **a,
   if (strlen((*a)->code) == 3 && strlen(other->code) > 3 && strncmp((*a)->code, "IGO", 3) &&
       strncmp(other->code, "IGO", 3)) {
     char code[CT_MAX_CODE];
-    snprintf(code, sizeof code, "%s%s", (*a)->code, other->code + 3);
+    memcpy(code, (*a)->code, 3);
+    du_strlcpy(code + 3, other->code + 3, sizeof code - 3);
     *buf = **a;
     memcpy(buf->code, code, sizeof code);
     *a = buf;
@@ -122,7 +123,9 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
     if (!ct_state_code(have->code)) return 0;
     ct_actor_code *fix = s->agent_only ? &sx : &tx;
     *fix = *lack;
-    snprintf(fix->code, sizeof fix->code, "%.3s%s", have->code, lack->code);
+    du_strlcpyn(fix->code, have->code, 3, sizeof fix->code);
+    size_t n = strlen(fix->code);
+    du_strlcpy(fix->code + n, lack->code, sizeof fix->code - n);
     fix->agent_only = 0;
     if (s->agent_only) s = &sx;
     else t = &tx;
@@ -142,9 +145,9 @@ static int push_cev(dyad_coder *c, const ct_actor_code *s, const ct_actor_code *
   ct_event *e = du_vec_push(&c->cev);
   if (!e) return -1;
   ct_vg *g = ct_vg_at(c, (int32_t)vgi);
-  snprintf(e->source, sizeof e->source, "%s", s->code);
-  snprintf(e->target, sizeof e->target, "%s", t->code);
-  snprintf(e->code, sizeof e->code, "%s", code);
+  du_strlcpy(e->source, s->code, sizeof e->source);
+  du_strlcpy(e->target, t->code, sizeof e->target);
+  du_strlcpy(e->code, code, sizeof e->code);
   e->sstart = s->start;
   e->send = s->end;
   e->tstart = t->start;
@@ -329,7 +332,7 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     if (pa && pb) {
       for (int k = 0; k < 2; k++) {
         memset(&sc[k], 0, sizeof sc[k]);
-        snprintf(sc[k].code, sizeof sc[k].code, "%s", k ? pb : pa);
+        du_strlcpy(sc[k].code, k ? pb : pa, sizeof sc[k].code);
         sc[k].np = src;
         sc[k].start = np->start;
         sc[k].end = np->end;
@@ -345,7 +348,7 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     if (ct_word_is(c, w, "he") || ct_word_is(c, w, "she") || ct_word_is(c, w, "they") ||
         ct_word_is(c, w, "it")) {
       memset(&sc[0], 0, sizeof sc[0]);
-      snprintf(sc[0].code, sizeof sc[0].code, "%s", c->prev_subj);
+      du_strlcpy(sc[0].code, c->prev_subj, sizeof sc[0].code);
       sc[0].np = src;
       sc[0].start = ct_np_at(c, src)->start;
       sc[0].end = ct_np_at(c, src)->end;
@@ -365,7 +368,7 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
       const char *cc = kb_str(c->kb, c->kb->places[pi].country);
       if (cc[0] && ns > 0 && strncmp(sc[0].code, cc, 3) != 0) {
         memset(&tc[0], 0, sizeof tc[0]);
-        snprintf(tc[0].code, sizeof tc[0].code, "%s", cc);
+        du_strlcpy(tc[0].code, cc, sizeof tc[0].code);
         tc[0].np = -1;
         tc[0].start = t0;
         tc[0].end = t1;

@@ -46,21 +46,25 @@ int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
     ct_tok *t = &c->t[k];
     t->syn_first = (uint32_t)c->syns.len;
     t->syn_n = 0;
-    /* "according to" names a source; it is no accord. */
-    if (k + 1 < b && ct_word_is(c, k, "according") && ct_word_is(c, k + 1, "to")) continue;
     uint32_t w = t->wid;
     uint32_t node = w ? kb->words[w].root[TRIE_SYNSET] : 0;
     if (!node && t->lemma) node = kb->words[t->lemma].root[TRIE_SYNSET];
+    if (!node) continue;
+    /* "according to" names a source; it is no accord. */
+    if (k + 1 < b && ct_word_is(c, k, "according") && ct_word_is(c, k + 1, "to")) continue;
     uint32_t q = k;
     while (node) {
       uint32_t cnt;
       const uint32_t *items = kb_payload(kb, node, &cnt);
-      for (uint32_t i = 0; i < cnt; i++) {
-        ct_syn *y = du_vec_push(&c->syns);
-        if (!y) return -1;
-        y->syn = items[i];
-        y->len = q + 1 - k;
-        t->syn_n++;
+      if (cnt) {
+        if (du_vec_reserve(&c->syns, cnt)) return -1;
+        ct_syn *y = (ct_syn *)c->syns.data + c->syns.len;
+        for (uint32_t i = 0; i < cnt; i++) {
+          y[i].syn = items[i];
+          y[i].len = q + 1 - k;
+        }
+        c->syns.len += cnt;
+        t->syn_n += cnt;
       }
       if (++q >= b) break;
       uint32_t nw = c->t[q].wid;

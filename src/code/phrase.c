@@ -324,10 +324,10 @@ static int group_codes(dyad_coder *c, int32_t h, const ct_np *head,
     o->end = x->cend;
     if (x->has_actor) {
       if (head) combine(c, head, x->code, o->code);
-      else snprintf(o->code, sizeof o->code, "%s", x->code);
+      else du_strlcpy(o->code, x->code, sizeof o->code);
       if (!first) {
         first = x;
-        snprintf(first_actor, sizeof first_actor, "%s", x->code);
+        du_strlcpy(first_actor, x->code, sizeof first_actor);
       }
       n++;
     } else if (x->agent_only) {
@@ -347,7 +347,7 @@ static int group_codes(dyad_coder *c, int32_t h, const ct_np *head,
        * actor (and leading agents) of the first. */
       if (first && first->has_actor) {
         char base[CT_MAX_CODE];
-        snprintf(base, sizeof base, "%s", first_actor);
+        du_strlcpy(base, first_actor, sizeof base);
         /* Drop the first member's last suffix agent. */
         int32_t last = -1, lastag = -1;
         for (uint32_t k = first->start; k < first->end; k++) {
@@ -360,11 +360,11 @@ static int group_codes(dyad_coder *c, int32_t h, const ct_np *head,
           size_t bl = strlen(base), al = strlen(ct_ment_at(c, lastag)->code);
           if (bl > al && strcmp(base + bl - al, ct_ment_at(c, lastag)->code) == 0) base[bl - al] = '\0';
         }
-        snprintf(o->code, sizeof o->code, "%s", base);
+        du_strlcpy(o->code, base, sizeof o->code);
         code_append(o->code, x->code);
         n++;
       } else {
-        snprintf(o->code, sizeof o->code, "%s", x->code);
+        du_strlcpy(o->code, x->code, sizeof o->code);
         o->agent_only = 1;
         n++;
       }

@@ -50,21 +50,26 @@ static const char *const continuers[] = {
     "had", "will", "would", "-"};
 
 /* Boilerplate that scraped pages leave between sentences (folded). */
-static const char *const clutter_starts[] = {
-    "leave a comment", "scroll for next", "scroll to continue", "read more",
-    "read also", "also read", "click here", "sign up", "subscribe",
-    "share this", "share on", "follow us", "related articles", "related :",
-    "related stories", "advertisement", "all rights reserved", "copyright",
-    "image caption", "photo :", "getty images", "you may also like",
-    "posted by", "tags :", "most read", "trending", "newsletter",
-    "skip to content", "main menu", "back to top", "print this", "email this",
-    "log in", "sign in", "recommended", "continue reading", "comments",
-    "watch :", "listen to", "download the", "cookie", "we use cookies",
-    "don't miss", "do n't miss", "breaking news :", "more from", "more stories",
-    "top stories", "editor's picks", "editor 's picks", "home >", "home page",
-    "previous article", "next article", "load more", "view comments",
-    "whatsapp", "facebook twitter", "twitter facebook", "follow on",
-    "reporting by", "editing by", "written by", "additional reporting"};
+#define CS(s) {s, sizeof s - 1}
+static const struct {
+  const char *s;
+  size_t n;
+} clutter_starts[] = {
+    CS("leave a comment"), CS("scroll for next"), CS("scroll to continue"), CS("read more"),
+    CS("read also"), CS("also read"), CS("click here"), CS("sign up"), CS("subscribe"),
+    CS("share this"), CS("share on"), CS("follow us"), CS("related articles"), CS("related :"),
+    CS("related stories"), CS("advertisement"), CS("all rights reserved"), CS("copyright"),
+    CS("image caption"), CS("photo :"), CS("getty images"), CS("you may also like"),
+    CS("posted by"), CS("tags :"), CS("most read"), CS("trending"), CS("newsletter"),
+    CS("skip to content"), CS("main menu"), CS("back to top"), CS("print this"), CS("email this"),
+    CS("log in"), CS("sign in"), CS("recommended"), CS("continue reading"), CS("comments"),
+    CS("watch :"), CS("listen to"), CS("download the"), CS("cookie"), CS("we use cookies"),
+    CS("don't miss"), CS("do n't miss"), CS("breaking news :"), CS("more from"), CS("more stories"),
+    CS("top stories"), CS("editor's picks"), CS("editor 's picks"), CS("home >"), CS("home page"),
+    CS("previous article"), CS("next article"), CS("load more"), CS("view comments"),
+    CS("whatsapp"), CS("facebook twitter"), CS("twitter facebook"), CS("follow on"),
+    CS("reporting by"), CS("editing by"), CS("written by"), CS("additional reporting")};
+#undef CS
 
 /* Fold tokens [a, b) into a space-joined string for prefix tests. */
 static void join_norm(const dt_tokens *t, size_t a, size_t b, char *out,
@@ -105,14 +110,15 @@ static int is_clutter(const dt_tokens *t, size_t a, size_t b) {
   if (crumbs) return 1;
   if (pipes && words <= 20) return 1;
   if (caps == words && words <= 8) return 1;
+  /* Only short lines: a real sentence may start "Comments by ...". */
+  if (words > 12) return 0;
   char buf[128];
   join_norm(t, a, DU_MIN(b, a + 6), buf, sizeof buf);
   for (size_t i = 0; i < DU_ARRAY_LEN(clutter_starts); i++) {
-    size_t n = strlen(clutter_starts[i]);
-    if (strncmp(buf, clutter_starts[i], n) == 0 &&
+    size_t n = clutter_starts[i].n;
+    if (buf[0] == clutter_starts[i].s[0] && strncmp(buf, clutter_starts[i].s, n) == 0 &&
         (buf[n] == '\0' || buf[n] == ' ')) {
-      /* Only short lines: a real sentence may start "Comments by ...". */
-      if (words <= 12) return 1;
+      return 1;
     }
   }
   return 0;

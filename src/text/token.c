@@ -90,11 +90,7 @@ static char punct_of(uint32_t cp) {
   }
 }
 
-static int is_word_cp(uint32_t cp) {
-  if (cp < 0x80) {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-           (cp >= '0' && cp <= '9');
-  }
+static int is_word_cp_slow(uint32_t cp) {
   if (is_uspace(cp)) return 0;
   utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
   switch (cat) {
@@ -108,6 +104,12 @@ static int is_word_cp(uint32_t cp) {
     default:
       return 0;
   }
+}
+
+/* Letters and digits of any script (the ASCII ones inline). */
+static inline int is_word_cp(uint32_t cp) {
+  if (cp < 0x80) return (cp | 32) - 'a' < 26u || cp - '0' < 10u;
+  return is_word_cp_slow(cp);
 }
 
 static int is_upper_cp(uint32_t cp) {
@@ -255,6 +257,20 @@ static size_t scan_word(const unsigned char *s, size_t n, size_t i,
   int letters = 0, uppers = 0, digits_only = 1, first = 1, has_dot = 0;
   size_t since_dot = 0;
   while (j < n) {
+    unsigned c0 = s[j];
+    if ((c0 | 32) - 'a' < 26u) {
+      /* ASCII letters, the common case, without decoding. */
+      digits_only = 0;
+      letters++;
+      if (c0 < 'a') {
+        uppers++;
+        if (first) *flags |= TK_CAP;
+      }
+      first = 0;
+      j++;
+      since_dot++;
+      continue;
+    }
     uint32_t cp = decode(s, n, j, &len);
     if (is_word_cp(cp)) {
       if (cp >= '0' && cp <= '9') {

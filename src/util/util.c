@@ -165,14 +165,6 @@ int du_vec_reserve(du_vec *v, size_t n) {
   return 0;
 }
 
-void *du_vec_push(du_vec *v) {
-  if (du_vec_reserve(v, 1)) return NULL;
-  void *p = (char *)v->data + v->len * v->item;
-  memset(p, 0, v->item);
-  v->len++;
-  return p;
-}
-
 void du_vec_free(du_vec *v) {
   du_free(v->data);
   v->data = NULL;
@@ -405,7 +397,29 @@ int32_t du_ymd_add_days(int32_t ymd, int32_t delta) {
 void du_ymd_format(int32_t ymd, char out[11]) {
   unsigned y = (unsigned)(ymd / 10000) % 10000u;
   unsigned m = (unsigned)(ymd / 100) % 100u, d = (unsigned)ymd % 100u;
-  snprintf(out, 11, "%04u-%02u-%02u", y, m % 100u, d % 100u);
+  const unsigned f[3] = {y, m, d}, w[3] = {4, 2, 2};
+  char *o = out;
+  for (int k = 0; k < 3; k++) {
+    if (k) *o++ = '-';
+    unsigned v = f[k];
+    for (unsigned i = w[k]; i-- > 0;) {
+      o[i] = (char)('0' + v % 10u);
+      v /= 10u;
+    }
+    o += w[k];
+  }
+  *o = '\0';
+}
+
+size_t du_put_u64(char *p, uint64_t v) {
+  char b[20];
+  size_t n = 0;
+  do {
+    b[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (size_t i = 0; i < n; i++) p[i] = b[n - 1 - i];
+  return n;
 }
 
 int dyad_parse_date(const char *s, int32_t *ymd) {

@@ -77,7 +77,13 @@ void du_vec_init(du_vec *v, size_t item);
 /* Make room for N more items; 0 on success, -1 on failure. */
 int du_vec_reserve(du_vec *v, size_t n);
 /* Append one zeroed item and return it; NULL on failure. */
-void *du_vec_push(du_vec *v);
+static inline void *du_vec_push(du_vec *v) {
+  if (v->len == v->cap && du_vec_reserve(v, 1)) return NULL;
+  void *p = (char *)v->data + v->len * v->item;
+  memset(p, 0, v->item);
+  v->len++;
+  return p;
+}
 void du_vec_free(du_vec *v);
 #define DU_VEC_AT(v, T, i) (((T *)(v)->data)[i])
 
@@ -160,5 +166,22 @@ static inline char du_upper(char c) {
 }
 /* Trim spaces in place at both ends; returns the new start. */
 char *du_trim(char *s);
+
+/* Copy at most n-1 bytes of src into dst[n] and terminate it, as
+ * snprintf(dst, n, "%s", src) would, without the formatter's cost on the
+ * coder's hot path. n must be at least 1. */
+static inline void du_strlcpy(char *dst, const char *src, size_t n) {
+  size_t i = 0;
+  for (; i + 1 < n && src[i]; i++) dst[i] = src[i];
+  dst[i] = '\0';
+}
+/* The same for at most len bytes of src (snprintf's "%.*s"). */
+static inline void du_strlcpyn(char *dst, const char *src, size_t len, size_t n) {
+  size_t i = 0;
+  for (; i < len && i + 1 < n && src[i]; i++) dst[i] = src[i];
+  dst[i] = '\0';
+}
+/* Write v in decimal at p; returns the number of digits written. */
+size_t du_put_u64(char *p, uint64_t v);
 
 #endif /* DYAD_UTIL_H */
