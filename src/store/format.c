@@ -38,155 +38,217 @@ int dyad_format_parse(const char *name) {
   return -1;
 }
 
-static void json_escape(FILE *f, const char *s, size_t len);
+/* ---- JSON ----
+ * The JSON writers fill a small buffer and hand it to the FILE in large
+ * pieces: an event is some forty fields, and a FILE call per field was a
+ * tenth of the coder's time. */
 
-void dyad_json_escape(FILE *f, const char *s, size_t len) {
-  flockfile(f);
-  json_escape(f, s, len);
-  funlockfile(f);
+typedef struct jw {
+  FILE *f;
+  size_t n;
+  char b[2048];
+} jw;
+
+static void jw_flush(jw *w) {
+  if (w->n) fwrite(w->b, 1, w->n, w->f);
+  w->n = 0;
 }
 
-static void json_escape(FILE *f, const char *s, size_t len) {
+static void jw_put(jw *w, const char *s, size_t n) {
+  if (w->n + n > sizeof w->b) {
+    jw_flush(w);
+    if (n > sizeof w->b) {
+      fwrite(s, 1, n, w->f);
+      return;
+    }
+  }
+  memcpy(w->b + w->n, s, n);
+  w->n += n;
+}
+
+static void jw_c(jw *w, char c) {
+  if (w->n == sizeof w->b) jw_flush(w);
+  w->b[w->n++] = c;
+}
+
+#define jw_lit(w, lit) jw_put((w), (lit), sizeof(lit) - 1)
+static void jw_s(jw *w, const char *s) { jw_put(w, s, strlen(s)); }
+
+/* Bytes JSON must escape: controls, the quote, the backslash, DEL. */
+static const unsigned char json_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1, [0x7f] = 1};
+
+static void json_escape(jw *w, const char *s, size_t len) {
   static const char hex[] = "0123456789abcdef";
   size_t run = 0;
   for (size_t i = 0; i < len; i++) {
     unsigned char ch = (unsigned char)s[i];
-    if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0x7f) continue;
-    if (i > run) fwrite(s + run, 1, i - run, f);
+    if (!json_special[ch]) continue;
+    if (i > run) jw_put(w, s + run, i - run);
     run = i + 1;
     switch (ch) {
-      case '"': fputs("\\\"", f); break;
-      case '\\': fputs("\\\\", f); break;
-      case '\n': fputs("\\n", f); break;
-      case '\r': fputs("\\r", f); break;
-      case '\t': fputs("\\t", f); break;
+      case '"': jw_lit(w, "\\\""); break;
+      case '\\': jw_lit(w, "\\\\"); break;
+      case '\n': jw_lit(w, "\\n"); break;
+      case '\r': jw_lit(w, "\\r"); break;
+      case '\t': jw_lit(w, "\\t"); break;
       default: {
-        char u[7] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15], 0};
-        fputs(u, f);
+        char u[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+        jw_put(w, u, sizeof u);
       }
     }
   }
-  if (len > run) fwrite(s + run, 1, len - run, f);
+  if (len > run) jw_put(w, s + run, len - run);
 }
 
-static void jstr(FILE *f, const char *s) {
-  fputc('"', f);
-  if (s) json_escape(f, s, strlen(s));
-  fputc('"', f);
+void dyad_json_escape(FILE *f, const char *s, size_t len) {
+  flockfile(f);
+  jw w = {.f = f};
+  json_escape(&w, s, len);
+  jw_flush(&w);
+  funlockfile(f);
 }
 
-static void jspan(FILE *f, const char *text, size_t tlen, uint32_t a, uint32_t b) {
-  fputc('"', f);
-  if (text && a <= b && b <= tlen) json_escape(f, text + a, b - a);
-  fputc('"', f);
+static void jstr(jw *w, const char *s) {
+  jw_c(w, '"');
+  if (s) json_escape(w, s, strlen(s));
+  jw_c(w, '"');
 }
 
-static void json_actor(FILE *f, const dyad_actor *a, const char *text, size_t tlen) {
-  fputs("{\"code\":", f);
-  jstr(f, a->code);
-  fputs(",\"country\":", f);
-  jstr(f, a->country);
-  fputs(",\"sector\":", f);
-  jstr(f, a->sector);
-  fputs(",\"text\":", f);
-  jspan(f, text, tlen, a->start, a->end);
-  fputc('}', f);
+static void jspan(jw *w, const char *text, size_t tlen, uint32_t a, uint32_t b) {
+  jw_c(w, '"');
+  if (text && a <= b && b <= tlen) json_escape(w, text + a, b - a);
+  jw_c(w, '"');
 }
 
-static void json_place(FILE *f, const dyad_place *p) {
+static void json_actor(jw *w, const dyad_actor *a, const char *text, size_t tlen) {
+  jw_lit(w, "{\"code\":");
+  jstr(w, a->code);
+  jw_lit(w, ",\"country\":");
+  jstr(w, a->country);
+  jw_lit(w, ",\"sector\":");
+  jstr(w, a->sector);
+  jw_lit(w, ",\"text\":");
+  jspan(w, text, tlen, a->start, a->end);
+  jw_c(w, '}');
+}
+
+static void put_d5(jw *w, double x) {
+  char b[40];
+  int n = snprintf(b, sizeof b, "%.5f", x);
+  if (n > 0) jw_put(w, b, (size_t)n < sizeof b ? (size_t)n : sizeof b - 1);
+}
+
+static void json_place(jw *w, const dyad_place *p) {
   if (!p->text || !*p->text) {
-    fputs("null", f);
+    jw_lit(w, "null");
     return;
   }
-  fputs("{\"text\":", f);
-  jstr(f, p->text);
-  fputs(",\"name\":", f);
-  jstr(f, p->name);
-  fputs(",\"country\":", f);
-  jstr(f, p->country);
-  fputs(",\"admin1\":", f);
-  jstr(f, p->admin1);
-  if (p->has_coords) fprintf(f, ",\"lat\":%.5f,\"lon\":%.5f", p->lat, p->lon);
-  else fputs(",\"lat\":null,\"lon\":null", f);
-  fputc('}', f);
+  jw_lit(w, "{\"text\":");
+  jstr(w, p->text);
+  jw_lit(w, ",\"name\":");
+  jstr(w, p->name);
+  jw_lit(w, ",\"country\":");
+  jstr(w, p->country);
+  jw_lit(w, ",\"admin1\":");
+  jstr(w, p->admin1);
+  if (p->has_coords) {
+    jw_lit(w, ",\"lat\":");
+    put_d5(w, p->lat);
+    jw_lit(w, ",\"lon\":");
+    put_d5(w, p->lon);
+  } else {
+    jw_lit(w, ",\"lat\":null,\"lon\":null");
+  }
+  jw_c(w, '}');
 }
 
-/* Small writers for the hot JSON path (printf is a tenth of the time). */
-static void put_u(FILE *f, unsigned long v) {
+static void put_u(jw *w, unsigned long v) {
   char b[24];
-  int n = 0;
-  do {
-    b[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  while (n) fputc(b[--n], f);
+  jw_put(w, b, du_put_u64(b, v));
+}
+
+static void put_i(jw *w, long v) {
+  if (v < 0) jw_c(w, '-');
+  put_u(w, v < 0 ? 0ul - (unsigned long)v : (unsigned long)v);
 }
 
 /* A score kept in tenths, as "%.1f" would print it. */
-static void put_tenths(FILE *f, double x) {
+static void put_tenths(jw *w, double x) {
   long t = (long)(x * 10.0 + (x < 0 ? -0.5 : 0.5));
   if (t < 0) {
-    fputc('-', f);
+    jw_c(w, '-');
     t = -t;
   }
-  put_u(f, (unsigned long)(t / 10));
-  fputc('.', f);
-  fputc((char)('0' + t % 10), f);
+  put_u(w, (unsigned long)(t / 10));
+  jw_c(w, '.');
+  jw_c(w, (char)('0' + t % 10));
 }
 
-static void put_raw(FILE *f, const char *key, const char *val) {
-  fputs(key, f);
-  fputc('"', f);
-  fputs(val, f);
-  fputc('"', f);
+/* KEY then VAL in quotes, for values that need no escaping. */
+static void put_raw(jw *w, const char *key, const char *val) {
+  jw_s(w, key);
+  jw_c(w, '"');
+  jw_s(w, val);
+  jw_c(w, '"');
 }
 
 static int write_jsonl(FILE *f, const dyad_event *ev, const char *text,
                        size_t tlen) {
-  fputs("{\"event_id\":", f);
-  jstr(f, ev->event_id);
-  fputs(",\"story_id\":", f);
-  jstr(f, ev->story_id);
-  fputs(",\"sentence\":", f);
-  put_u(f, ev->sentence);
-  put_raw(f, ",\"date\":", ev->date);
-  put_raw(f, ",\"date_precision\":", dyad_precision_name(ev->date_precision));
-  put_raw(f, ",\"story_date\":", ev->story_date);
-  fputs(",\"source\":", f);
-  json_actor(f, &ev->source, text, tlen);
-  fputs(",\"target\":", f);
-  json_actor(f, &ev->target, text, tlen);
-  put_raw(f, ",\"code\":", ev->code);
-  put_raw(f, ",\"root\":", ev->root);
-  fputs(",\"quad_class\":", f);
-  put_u(f, (unsigned long)(ev->quad_class < 0 ? 0 : ev->quad_class));
-  fputs(",\"goldstein\":", f);
-  put_tenths(f, ev->goldstein);
-  fputs(",\"plover\":", f);
-  jstr(f, ev->plover);
-  put_raw(f, ",\"modality\":", dyad_modality_name(ev->modality));
-  fputs(ev->negated ? ",\"negated\":true" : ",\"negated\":false", f);
-  fputs(",\"evidence\":", f);
-  jspan(f, text, tlen, ev->ev_start, ev->ev_end);
-  fputs(",\"evidence_start\":", f);
-  put_u(f, ev->ev_start);
-  fputs(",\"evidence_end\":", f);
-  put_u(f, ev->ev_end);
-  fputs(",\"verb\":", f);
-  jspan(f, text, tlen, ev->verb_start, ev->verb_end);
-  fputs(",\"date_text\":", f);
-  jstr(f, ev->date_text);
-  fputs(",\"location\":", f);
-  json_place(f, &ev->place);
-  fputs(",\"sentence_text\":", f);
-  jspan(f, text, tlen, ev->sent_start, ev->sent_end);
-  fputs(",\"pattern\":", f);
-  jstr(f, ev->pattern);
+  jw w_ = {.f = f}, *w = &w_;
+  jw_lit(w, "{\"event_id\":");
+  jstr(w, ev->event_id);
+  jw_lit(w, ",\"story_id\":");
+  jstr(w, ev->story_id);
+  jw_lit(w, ",\"sentence\":");
+  put_u(w, ev->sentence);
+  put_raw(w, ",\"date\":", ev->date);
+  put_raw(w, ",\"date_precision\":", dyad_precision_name(ev->date_precision));
+  put_raw(w, ",\"story_date\":", ev->story_date);
+  jw_lit(w, ",\"source\":");
+  json_actor(w, &ev->source, text, tlen);
+  jw_lit(w, ",\"target\":");
+  json_actor(w, &ev->target, text, tlen);
+  put_raw(w, ",\"code\":", ev->code);
+  put_raw(w, ",\"root\":", ev->root);
+  jw_lit(w, ",\"quad_class\":");
+  put_u(w, (unsigned long)(ev->quad_class < 0 ? 0 : ev->quad_class));
+  jw_lit(w, ",\"goldstein\":");
+  put_tenths(w, ev->goldstein);
+  jw_lit(w, ",\"plover\":");
+  jstr(w, ev->plover);
+  put_raw(w, ",\"modality\":", dyad_modality_name(ev->modality));
+  if (ev->negated) jw_lit(w, ",\"negated\":true");
+  else jw_lit(w, ",\"negated\":false");
+  jw_lit(w, ",\"evidence\":");
+  jspan(w, text, tlen, ev->ev_start, ev->ev_end);
+  jw_lit(w, ",\"evidence_start\":");
+  put_u(w, ev->ev_start);
+  jw_lit(w, ",\"evidence_end\":");
+  put_u(w, ev->ev_end);
+  jw_lit(w, ",\"verb\":");
+  jspan(w, text, tlen, ev->verb_start, ev->verb_end);
+  jw_lit(w, ",\"date_text\":");
+  jstr(w, ev->date_text);
+  jw_lit(w, ",\"location\":");
+  json_place(w, &ev->place);
+  jw_lit(w, ",\"sentence_text\":");
+  jspan(w, text, tlen, ev->sent_start, ev->sent_end);
+  jw_lit(w, ",\"pattern\":");
+  jstr(w, ev->pattern);
   if (ev->n_mentions) {
-    fprintf(f, ",\"mentions\":%u,\"stories\":%u,\"sources\":%u,\"conflict\":%s",
-            ev->n_mentions, ev->n_stories, ev->n_sources, ev->conflict ? "true" : "false");
+    jw_lit(w, ",\"mentions\":");
+    put_u(w, ev->n_mentions);
+    jw_lit(w, ",\"stories\":");
+    put_u(w, ev->n_stories);
+    jw_lit(w, ",\"sources\":");
+    put_u(w, ev->n_sources);
+    if (ev->conflict) jw_lit(w, ",\"conflict\":true");
+    else jw_lit(w, ",\"conflict\":false");
   }
-  fputs("}\n", f);
+  jw_lit(w, "}\n");
+  jw_flush(w);
   return DYAD_OK;
 }
 
@@ -423,58 +485,64 @@ static int write_csv(FILE *f, const dyad_event *ev, const char *text, size_t tle
 /* PLOVER-style record: event type, mode, context, actor and recipient
  * lists, location, quad code, event text, date. */
 static int write_plover(FILE *f, const dyad_event *ev, const char *text, size_t tlen) {
-  fputs("{\"id\":", f);
-  jstr(f, ev->event_id);
-  fprintf(f, ",\"date\":\"%s\",\"date_precision\":\"%s\"", ev->date,
-          dyad_precision_name(ev->date_precision));
-  fputs(",\"event_type\":", f);
-  jstr(f, ev->plover);
-  fputs(",\"mode\":", f);
-  jstr(f, ev->plover_mode);
-  fputs(",\"context\":", f);
+  jw w_ = {.f = f}, *w = &w_;
+  jw_lit(w, "{\"id\":");
+  jstr(w, ev->event_id);
+  put_raw(w, ",\"date\":", ev->date);
+  put_raw(w, ",\"date_precision\":", dyad_precision_name(ev->date_precision));
+  jw_lit(w, ",\"event_type\":");
+  jstr(w, ev->plover);
+  jw_lit(w, ",\"mode\":");
+  jstr(w, ev->plover_mode);
+  jw_lit(w, ",\"context\":");
   if (ev->plover_context && ev->plover_context[0]) {
     /* '+' joins two contexts in our table. */
-    fputc('[', f);
+    jw_c(w, '[');
     const char *p = ev->plover_context;
     int first = 1;
     while (*p) {
       const char *e = strchr(p, '+');
       size_t n = e ? (size_t)(e - p) : strlen(p);
-      if (!first) fputc(',', f);
-      fputc('"', f);
-      json_escape(f, p, n);
-      fputc('"', f);
+      if (!first) jw_c(w, ',');
+      jw_c(w, '"');
+      json_escape(w, p, n);
+      jw_c(w, '"');
       first = 0;
       p += n + (e ? 1 : 0);
     }
-    fputc(']', f);
+    jw_c(w, ']');
   } else {
-    fputs("[]", f);
+    jw_lit(w, "[]");
   }
   const char *roles[2] = {"actor", "recipient"};
   const dyad_actor *as[2] = {&ev->source, &ev->target};
   for (int k = 0; k < 2; k++) {
-    fprintf(f, ",\"%s\":[{\"code\":", roles[k]);
-    jstr(f, as[k]->country);
-    fputs(",\"sector\":", f);
-    jstr(f, as[k]->sector);
-    fputs(",\"full_code\":", f);
-    jstr(f, as[k]->code);
-    fputs(",\"text\":", f);
-    jspan(f, text, tlen, as[k]->start, as[k]->end);
-    fputs("}]", f);
+    jw_lit(w, ",\"");
+    jw_s(w, roles[k]);
+    jw_lit(w, "\":[{\"code\":");
+    jstr(w, as[k]->country);
+    jw_lit(w, ",\"sector\":");
+    jstr(w, as[k]->sector);
+    jw_lit(w, ",\"full_code\":");
+    jstr(w, as[k]->code);
+    jw_lit(w, ",\"text\":");
+    jspan(w, text, tlen, as[k]->start, as[k]->end);
+    jw_lit(w, "}]");
   }
-  fputs(",\"location\":", f);
-  json_place(f, &ev->place);
-  fprintf(f, ",\"quad_code\":%d", ev->quad_class);
-  fputs(",\"event_text\":", f);
-  jspan(f, text, tlen, ev->ev_start, ev->ev_end);
-  fputs(",\"text\":", f);
-  jspan(f, text, tlen, ev->sent_start, ev->sent_end);
-  fprintf(f, ",\"modality\":\"%s\",\"cameo\":\"%s\",\"story_id\":", dyad_modality_name(ev->modality),
-          ev->code);
-  jstr(f, ev->story_id);
-  fputs("}\n", f);
+  jw_lit(w, ",\"location\":");
+  json_place(w, &ev->place);
+  jw_lit(w, ",\"quad_code\":");
+  put_i(w, ev->quad_class);
+  jw_lit(w, ",\"event_text\":");
+  jspan(w, text, tlen, ev->ev_start, ev->ev_end);
+  jw_lit(w, ",\"text\":");
+  jspan(w, text, tlen, ev->sent_start, ev->sent_end);
+  put_raw(w, ",\"modality\":", dyad_modality_name(ev->modality));
+  put_raw(w, ",\"cameo\":", ev->code);
+  jw_lit(w, ",\"story_id\":");
+  jstr(w, ev->story_id);
+  jw_lit(w, "}\n");
+  jw_flush(w);
   return DYAD_OK;
 }
 
