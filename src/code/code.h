@@ -32,13 +32,16 @@ typedef struct ct_tok {
   int16_t ment;        /* mention covering the token, -1 */
   int16_t np;          /* noun phrase covering the token, -1 */
   int16_t vg;          /* verb group covering the token, -1 */
-  uint32_t syn_first;  /* synset phrases starting here: c->syns[syn_first..] */
+  uint32_t syn_first;  /* synset phrase groups starting here: c->syns[syn_first..] */
   uint32_t syn_n;
 } ct_tok;
 
 /* A synset phrase found in the sentence: synset SYN, LEN tokens long. */
+/* The synsets of the phrases of LEN words starting at a token: a view
+ * into the knowledge base's trie payload, not a copy. */
 typedef struct ct_syn {
-  uint32_t syn, len;
+  const uint32_t *items;
+  uint32_t cnt, len;
 } ct_syn;
 
 enum { MK_ACTOR = 1, MK_AGENT = 2, MK_PRON = 3 };

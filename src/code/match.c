@@ -36,11 +36,16 @@ static int word_matches(const mstate *s, uint32_t k, uint32_t id) {
 
 int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
   const dyad_kb *kb = c->kb;
-  /* Clear the previous sentence's bits. */
-  for (size_t i = 0; i < c->syns.len; i++) {
-    uint32_t id = DU_VEC_AT(&c->syns, ct_syn, i).syn;
-    ((uint64_t *)c->syn_present.data)[id / 64] = 0;
+  /* The set of synsets present (a bitmap), to fail fast on patterns that
+   * need others; sized once for the knowledge base. */
+  size_t words = (kb->n_synsets + 63) / 64;
+  if (c->syn_present.len < words) {
+    c->syn_present.len = 0;
+    if (du_vec_reserve(&c->syn_present, words)) return -1;
+    c->syn_present.len = words;
   }
+  uint64_t *bits = c->syn_present.data;
+  if (words) memset(bits, 0, words * sizeof *bits);
   c->syns.len = 0;
   for (uint32_t k = a; k < b; k++) {
     ct_tok *t = &c->t[k];
@@ -57,14 +62,15 @@ int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
       uint32_t cnt;
       const uint32_t *items = kb_payload(kb, node, &cnt);
       if (cnt) {
-        if (du_vec_reserve(&c->syns, cnt)) return -1;
-        ct_syn *y = (ct_syn *)c->syns.data + c->syns.len;
+        ct_syn *y = du_vec_push(&c->syns);
+        if (!y) return -1;
+        y->items = items;
+        y->cnt = cnt;
+        y->len = q + 1 - k;
+        t->syn_n++;
         for (uint32_t i = 0; i < cnt; i++) {
-          y[i].syn = items[i];
-          y[i].len = q + 1 - k;
+          if (items[i] < kb->n_synsets) bits[items[i] / 64] |= 1ull << (items[i] % 64);
         }
-        c->syns.len += cnt;
-        t->syn_n += cnt;
       }
       if (++q >= b) break;
       uint32_t nw = c->t[q].wid;
@@ -72,19 +78,6 @@ int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
       if (!nx && c->t[q].lemma) nx = kb_trie_step(kb, node, c->t[q].lemma);
       node = nx;
     }
-  }
-  /* The set of synsets present (a bitmap, cleared by the next sentence),
-   * to fail fast on patterns that need others. */
-  uint64_t *bits = c->syn_present.data;
-  for (size_t i = 0; i < c->syns.len; i++) {
-    uint32_t id = DU_VEC_AT(&c->syns, ct_syn, i).syn;
-    while ((size_t)(id / 64) >= c->syn_present.len) {
-      uint64_t *z = du_vec_push(&c->syn_present);
-      if (!z) return -1;
-      *z = 0;
-      bits = c->syn_present.data;
-    }
-    bits[id / 64] |= 1ull << (id % 64);
   }
   return 0;
 }
@@ -115,7 +108,13 @@ static uint32_t synset_at(const mstate *s, uint32_t k, uint32_t end, uint32_t sy
   const ct_syn *y = (const ct_syn *)s->c->syns.data + t->syn_first;
   uint32_t best = 0;
   for (uint32_t i = 0; i < t->syn_n; i++) {
-    if (y[i].syn == syn && k + y[i].len <= end && y[i].len > best) best = y[i].len;
+    if (k + y[i].len > end || y[i].len <= best) continue;
+    for (uint32_t j = 0; j < y[i].cnt; j++) {
+      if (y[i].items[j] == syn) {
+        best = y[i].len;
+        break;
+      }
+    }
   }
   return best;
 }

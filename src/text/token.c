@@ -231,21 +231,26 @@ static int emit(dt_tokens *t, const unsigned char *s, size_t n, size_t a,
 }
 
 /* Abbreviations whose period belongs to the word (folded, no period). */
-static const char *const abbrevs[] = {
-    "adm", "approx", "apr", "assn", "aug", "ave", "blvd", "brig", "capt",
-    "cdr", "cmdr", "co", "col", "corp", "cpl", "dec", "dept", "dr", "e.g",
-    "esp", "est", "etc", "feb", "fig", "fr", "ft", "gen", "gov", "govt",
-    "hon", "i.e", "inc", "jan", "jr", "jul", "jun", "lt", "ltd", "maj",
-    "mar", "messrs", "mr", "mrs", "ms", "mt", "no", "nos", "nov", "oct",
-    "ph.d", "pres", "prof", "pvt", "rep", "reps", "rev", "sen", "sens",
-    "sep", "sept", "sgt", "sr", "st", "supt", "vol", "vs", "gens", "cols",
-    "adms", "lts", "sgts", "mssrs", "mme", "mlle", "dist", "sq", "jnr",
-    "snr", "bros", "cie", "mgr", "msgr", "rt", "excl", "incl", "univ", "u.s",
-    "u.n", "u.k", "e.u", "u.a.e", "d.c", "a.m", "p.m"};
+#define AB(s) {s, sizeof s - 1}
+static const struct {
+  const char *s;
+  size_t n;
+} abbrevs[] = {
+    AB("adm"), AB("approx"), AB("apr"), AB("assn"), AB("aug"), AB("ave"), AB("blvd"), AB("brig"), AB("capt"),
+    AB("cdr"), AB("cmdr"), AB("co"), AB("col"), AB("corp"), AB("cpl"), AB("dec"), AB("dept"), AB("dr"), AB("e.g"),
+    AB("esp"), AB("est"), AB("etc"), AB("feb"), AB("fig"), AB("fr"), AB("ft"), AB("gen"), AB("gov"), AB("govt"),
+    AB("hon"), AB("i.e"), AB("inc"), AB("jan"), AB("jr"), AB("jul"), AB("jun"), AB("lt"), AB("ltd"), AB("maj"),
+    AB("mar"), AB("messrs"), AB("mr"), AB("mrs"), AB("ms"), AB("mt"), AB("no"), AB("nos"), AB("nov"), AB("oct"),
+    AB("ph.d"), AB("pres"), AB("prof"), AB("pvt"), AB("rep"), AB("reps"), AB("rev"), AB("sen"), AB("sens"),
+    AB("sep"), AB("sept"), AB("sgt"), AB("sr"), AB("st"), AB("supt"), AB("vol"), AB("vs"), AB("gens"), AB("cols"),
+    AB("adms"), AB("lts"), AB("sgts"), AB("mssrs"), AB("mme"), AB("mlle"), AB("dist"), AB("sq"), AB("jnr"),
+    AB("snr"), AB("bros"), AB("cie"), AB("mgr"), AB("msgr"), AB("rt"), AB("excl"), AB("incl"), AB("univ"), AB("u.s"),
+    AB("u.n"), AB("u.k"), AB("e.u"), AB("u.a.e"), AB("d.c"), AB("a.m"), AB("p.m")};
+#undef AB
 
 int dt_is_abbrev(const char *w, size_t n) {
   for (size_t i = 0; i < DU_ARRAY_LEN(abbrevs); i++) {
-    if (strlen(abbrevs[i]) == n && memcmp(abbrevs[i], w, n) == 0) return 1;
+    if (abbrevs[i].n == n && abbrevs[i].s[0] == w[0] && memcmp(abbrevs[i].s, w, n) == 0) return 1;
   }
   return 0;
 }
