@@ -215,7 +215,7 @@ static inline int ct_is_punct(const dyad_coder *c, uint32_t i, char p) {
   return c->toks.v[i].punct == p && (c->toks.v[i].flags & TK_PUNCT);
 }
 static inline int ct_word_is(const dyad_coder *c, uint32_t i, const char *w) {
-  return strcmp(dt_norm(&c->toks, i), w) == 0;
+  return du_streq(dt_norm(&c->toks, i), w);
 }
 
 #endif /* DYAD_CODE_H */

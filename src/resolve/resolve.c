@@ -28,7 +28,7 @@ void dr_story_begin(dyad_coder *c) { (void)c; }
 static const char *w_at(const dyad_coder *c, uint32_t i) { return dt_norm(&c->toks, i); }
 
 static int is_w(const dyad_coder *c, uint32_t i, uint32_t b, const char *w) {
-  return i < b && strcmp(w_at(c, i), w) == 0;
+  return i < b && du_streq(w_at(c, i), w);
 }
 
 static int month_of(const dyad_coder *c, uint32_t i) {
@@ -39,11 +39,11 @@ static int month_of(const dyad_coder *c, uint32_t i) {
   if (!(t->lex & LX_MONTH)) return 0;
   /* "may" and "march" count only when capitalised (or in a caps-less text). */
   const char *w = w_at(c, i);
-  if ((!strcmp(w, "may") || !strcmp(w, "march")) && !ct_capitalised(c, i)) return 0;
+  if ((du_streq(w, "may") || du_streq(w, "march")) && !ct_capitalised(c, i)) return 0;
   uint32_t lw = t->lemma ? t->lemma : t->wid;
   const char *base = lw ? kb_str(c->kb, c->kb->words[lw].str) : w;
   for (int k = 0; k < 12; k++) {
-    if (!strcmp(base, m[k]) || !strcmp(w, m[k])) return k + 1;
+    if (du_streq(base, m[k]) || du_streq(w, m[k])) return k + 1;
   }
   return 0;
 }
@@ -56,7 +56,7 @@ static int weekday_of(const dyad_coder *c, uint32_t i) {
   uint32_t lw = t->lemma ? t->lemma : t->wid;
   const char *base = lw ? kb_str(c->kb, c->kb->words[lw].str) : w_at(c, i);
   for (int k = 0; k < 7; k++) {
-    if (!strcmp(base, d[k])) return k;
+    if (du_streq(base, d[k])) return k;
   }
   return -1;
 }
@@ -84,9 +84,9 @@ static int small_num(const dyad_coder *c, uint32_t i) {
   static const char *const words[] = {"one", "two", "three", "four", "five", "six",
                                       "seven", "eight", "nine", "ten", "eleven", "twelve"};
   const char *w = w_at(c, i);
-  if (!strcmp(w, "a") || !strcmp(w, "an")) return 1;
+  if (du_streq(w, "a") || du_streq(w, "an")) return 1;
   for (int k = 0; k < 12; k++) {
-    if (!strcmp(w, words[k])) return k + 1;
+    if (du_streq(w, words[k])) return k + 1;
   }
   if (c->toks.v[i].flags & TK_NUM) {
     int v = atoi(w);
@@ -193,19 +193,19 @@ static int date_at(const dyad_coder *c, uint32_t i, uint32_t b, int future,
     return 1;
   }
   /* Relative days */
-  if (!strcmp(w, "yesterday")) {
+  if (du_streq(w, "yesterday")) {
     out->ymd = du_ymd_add_days(sd, -1);
     out->prec = DYAD_PREC_DAY;
     out->end = i + 1;
     return 1;
   }
-  if (!strcmp(w, "today") || !strcmp(w, "tonight")) {
+  if (du_streq(w, "today") || du_streq(w, "tonight")) {
     out->ymd = sd;
     out->prec = DYAD_PREC_DAY;
     out->end = i + 1;
     return 1;
   }
-  if (!strcmp(w, "tomorrow")) {
+  if (du_streq(w, "tomorrow")) {
     out->ymd = du_ymd_add_days(sd, 1);
     out->prec = DYAD_PREC_DAY;
     out->end = i + 1;
@@ -214,10 +214,10 @@ static int date_at(const dyad_coder *c, uint32_t i, uint32_t b, int future,
   /* "last|next|this week|month|year", "earlier|later this week|month|year" */
   int rel = 0, span = 0;
   uint32_t k = i;
-  if (!strcmp(w, "last") || !strcmp(w, "past")) rel = -1, k++;
-  else if (!strcmp(w, "next") || !strcmp(w, "coming")) rel = 1, k++;
-  else if (!strcmp(w, "this")) rel = 0, k++;
-  else if ((!strcmp(w, "earlier") || !strcmp(w, "later")) && is_w(c, i + 1, b, "this")) rel = 0, k += 2;
+  if (du_streq(w, "last") || du_streq(w, "past")) rel = -1, k++;
+  else if (du_streq(w, "next") || du_streq(w, "coming")) rel = 1, k++;
+  else if (du_streq(w, "this")) rel = 0, k++;
+  else if ((du_streq(w, "earlier") || du_streq(w, "later")) && is_w(c, i + 1, b, "this")) rel = 0, k += 2;
   if (k > i && k < b) {
     const char *u = w_at(c, k);
     if (!strcmp(u, "week")) span = 1;
@@ -247,15 +247,15 @@ static int date_at(const dyad_coder *c, uint32_t i, uint32_t b, int future,
   if (n && i + 2 < b + 1 && i + 1 < b) {
     const char *unit = w_at(c, i + 1);
     int days = 0, prec = 0;
-    if (!strcmp(unit, "day") || !strcmp(unit, "days")) days = 1, prec = DYAD_PREC_DAY;
-    else if (!strcmp(unit, "week") || !strcmp(unit, "weeks")) days = 7, prec = DYAD_PREC_WEEK;
-    else if (!strcmp(unit, "month") || !strcmp(unit, "months")) days = 30, prec = DYAD_PREC_MONTH;
-    else if (!strcmp(unit, "year") || !strcmp(unit, "years")) days = 365, prec = DYAD_PREC_YEAR;
+    if (du_streq(unit, "day") || du_streq(unit, "days")) days = 1, prec = DYAD_PREC_DAY;
+    else if (du_streq(unit, "week") || du_streq(unit, "weeks")) days = 7, prec = DYAD_PREC_WEEK;
+    else if (du_streq(unit, "month") || du_streq(unit, "months")) days = 30, prec = DYAD_PREC_MONTH;
+    else if (du_streq(unit, "year") || du_streq(unit, "years")) days = 365, prec = DYAD_PREC_YEAR;
     if (days && i + 2 < b) {
       const char *dir = w_at(c, i + 2);
       int sign = 0;
-      if (!strcmp(dir, "ago") || !strcmp(dir, "earlier") || !strcmp(dir, "before")) sign = -1;
-      else if (!strcmp(dir, "later") || !strcmp(dir, "after")) sign = 1;
+      if (du_streq(dir, "ago") || du_streq(dir, "earlier") || du_streq(dir, "before")) sign = -1;
+      else if (du_streq(dir, "later") || du_streq(dir, "after")) sign = 1;
       if (sign && !(prec == DYAD_PREC_YEAR && n > 30)) {
         int32_t ymd = du_ymd_add_days(sd, sign * n * days);
         if (prec == DYAD_PREC_MONTH) ymd = ymd / 100 * 100 + 1;

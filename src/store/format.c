@@ -4,6 +4,7 @@
  * and `dyad export`. Layouts are documented in docs/formats.md.
  */
 #define _GNU_SOURCE /* fputs_unlocked, fwrite_unlocked */
+#include <math.h>
 #include <stdio.h>
 
 #include "util/util.h"
@@ -79,10 +80,25 @@ static const unsigned char json_special[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['"'] = 1, ['\\'] = 1, [0x7f] = 1};
 
+/* Does any byte of the 8 at P need escaping? (Bytes below 0x20, '"',
+ * '\\' or DEL; the classic tests for a zero or small byte in a word.) */
+static int json_special8(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t lt20 = (v - ones * 0x20) & ~v;
+  uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\'), d = v ^ (ones * 0x7f);
+  uint64_t z = ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d);
+  return ((lt20 | z) & high) != 0;
+}
+
 static void json_escape(jw *w, const char *s, size_t len) {
   static const char hex[] = "0123456789abcdef";
   size_t run = 0;
   for (size_t i = 0; i < len; i++) {
+    /* Skip clean runs eight bytes at a time. */
+    while (i + 8 <= len && !json_special8(s + i)) i += 8;
+    if (i >= len) break;
     unsigned char ch = (unsigned char)s[i];
     if (!json_special[ch]) continue;
     if (i > run) jw_put(w, s + run, i - run);
@@ -134,8 +150,23 @@ static void json_actor(jw *w, const dyad_actor *a, const char *text, size_t tlen
   jw_c(w, '}');
 }
 
+/* A coordinate as "%.5f" prints it: rounded in integers, except near a
+ * tie, where only printf's exact decimal expansion knows the answer. */
 static void put_d5(jw *w, double x) {
   char b[40];
+  double r = x * 1e5;
+  if (r > -1e11 && r < 1e11 && fabs(fabs(r - trunc(r)) - 0.5) > 1e-4) {
+    long t = (long)(r < 0 ? r - 0.5 : r + 0.5);
+    size_t n = 0;
+    if (t < 0 || (t == 0 && signbit(x))) b[n++] = '-';
+    unsigned long u = t < 0 ? (unsigned long)-t : (unsigned long)t;
+    n += du_put_u64(b + n, u / 100000);
+    b[n++] = '.';
+    unsigned long f = u % 100000;
+    for (int k = 4; k >= 0; k--, f /= 10) b[n + (size_t)k] = (char)('0' + f % 10);
+    jw_put(w, b, n + 5);
+    return;
+  }
   int n = snprintf(b, sizeof b, "%.5f", x);
   if (n > 0) jw_put(w, b, (size_t)n < sizeof b ? (size_t)n : sizeof b - 1);
 }

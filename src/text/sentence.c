@@ -13,12 +13,12 @@
 #define MAX_SENT_TOKENS 200
 
 static int tok_is(const dt_tokens *t, size_t i, const char *w) {
-  return strcmp(dt_norm(t, i), w) == 0;
+  return du_streq(dt_norm(t, i), w);
 }
 
 static int in_list(const char *w, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    if (strcmp(w, list[i]) == 0) return 1;
+    if (du_streq(w, list[i])) return 1;
   }
   return 0;
 }

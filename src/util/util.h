@@ -181,6 +181,11 @@ static inline void du_strlcpyn(char *dst, const char *src, size_t len, size_t n)
   for (; i < len && i + 1 < n && src[i]; i++) dst[i] = src[i];
   dst[i] = '\0';
 }
+/* Equal strings; the first byte is compared inline, which settles most
+ * tests of a word against a constant without a call. */
+static inline int du_streq(const char *a, const char *b) {
+  return a[0] == b[0] && strcmp(a, b) == 0;
+}
 /* Write v in decimal at p; returns the number of digits written. */
 size_t du_put_u64(char *p, uint64_t v);
 
