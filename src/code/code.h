@@ -130,6 +130,8 @@ struct dyad_coder {
   du_vec syn_present;        /* uint64_t bitmap of the synsets in the sentence */
   uint32_t syn_a, syn_b;     /* the sentence ct_synsets is to cover */
   int syn_ready;             /* 1 once computed for [syn_a, syn_b) */
+  uint64_t words_seen[32];   /* filter of the sentence's word and base-form
+                                ids, to skip patterns that cannot match */
   du_vec events;             /* dyad_event (per story) */
   du_vec out_sents;          /* dyad_sentence */
   du_arena arena;            /* strings of the story's events */
@@ -159,6 +161,8 @@ static inline int ct_state_code(const char *code) {
 
 /* match.c: find the synset phrases of [a, b) once per sentence. */
 int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b);
+/* Fill c->words_seen from the tokens [a, b). */
+void ct_words_seen(dyad_coder *c, uint32_t a, uint32_t b);
 
 /* phrase.c */
 typedef struct ct_actor_code {

@@ -524,6 +524,7 @@ int ct_events(dyad_coder *c, uint32_t a, uint32_t b) {
   c->syn_a = a;
   c->syn_b = b;
   c->syn_ready = 0;
+  ct_words_seen(c, a, b);
   for (size_t gi = 0; gi < c->vgs.len; gi++) {
     if (code_vg(c, (uint32_t)gi, a, b)) return -1;
   }

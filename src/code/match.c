@@ -22,16 +22,26 @@ typedef struct mstate {
   int span;                /* words matched: longer synset phrases win ties */
 } mstate;
 
-static int word_matches(const mstate *s, uint32_t k, uint32_t id) {
-  const ct_tok *t = &s->c->t[k];
+/* Does token T match pattern word ID, whose base form is IL? */
+static inline int tok_matches(const ct_tok *t, uint32_t id, uint32_t il) {
   if (t->wid == id) return 1;
-  if (!t->wid && !t->lemma) return 0;
   uint32_t tl = t->lemma ? t->lemma : t->wid;
-  uint32_t il = s->kb->words[id].lemma;
+  if (!tl) return 0;
   if (tl == id) return 1;
   /* Same base form: "attacks" matches ATTACK, "talk" matches TALKS. */
-  if (il && il != id && il == tl) return 1;
-  return 0;
+  return il && il != id && il == tl;
+}
+
+static int word_matches(const mstate *s, uint32_t k, uint32_t id) {
+  return tok_matches(&s->c->t[k], id, s->kb->words[id].lemma);
+}
+
+/* The first token from K before END that matches word ID, or END. */
+static uint32_t word_scan(const mstate *s, uint32_t k, uint32_t end, uint32_t id) {
+  const ct_tok *t = s->c->t;
+  uint32_t il = s->kb->words[id].lemma;
+  while (k < end && !tok_matches(&t[k], id, il)) k++;
+  return k;
 }
 
 int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
@@ -45,6 +55,7 @@ int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
     c->syn_present.len = words;
   }
   uint64_t *bits = c->syn_present.data;
+  const uint32_t nsyn = kb->n_synsets;
   if (words) memset(bits, 0, words * sizeof *bits);
   c->syns.len = 0;
   for (uint32_t k = a; k < b; k++) {
@@ -69,7 +80,8 @@ int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
         y->len = q + 1 - k;
         t->syn_n++;
         for (uint32_t i = 0; i < cnt; i++) {
-          if (items[i] < kb->n_synsets) bits[items[i] / 64] |= 1ull << (items[i] % 64);
+          uint32_t id = items[i];
+          if (id < nsyn) bits[id / 64] |= 1ull << (id % 64);
         }
       }
       if (++q >= b) break;
@@ -80,6 +92,48 @@ int ct_synsets(dyad_coder *c, uint32_t a, uint32_t b) {
     }
   }
   return 0;
+}
+
+/* The sentence's word filter: one bit per word id (hashed to 2048). A
+ * pattern needs each of its words, or a word of the same base form, and
+ * each of its prepositions; when the filter lacks one the pattern cannot
+ * match and is not tried. */
+static inline uint32_t seen_bit(uint32_t id) { return (id * 0x9E3779B1u) >> 21; }
+
+static inline int seen(const dyad_coder *c, uint32_t id) {
+  uint32_t h = seen_bit(id);
+  return (c->words_seen[h / 64] >> (h % 64)) & 1;
+}
+
+void ct_words_seen(dyad_coder *c, uint32_t a, uint32_t b) {
+  memset(c->words_seen, 0, sizeof c->words_seen);
+  for (uint32_t k = a; k < b; k++) {
+    uint32_t ids[2] = {c->t[k].wid, c->t[k].lemma};
+    for (int j = 0; j < 2; j++) {
+      if (!ids[j]) continue;
+      uint32_t h = seen_bit(ids[j]);
+      c->words_seen[h / 64] |= 1ull << (h % 64);
+    }
+  }
+}
+
+static int syn_in_sentence(dyad_coder *c, uint32_t syn);
+
+static int pattern_possible(dyad_coder *c, const kb_pelem *e, uint32_t n) {
+  const dyad_kb *kb = c->kb;
+  for (uint32_t i = 0; i < n; i++) {
+    if (e[i].kind == PE_WORD) {
+      uint32_t id = e[i].id, il = kb->words[id].lemma;
+      if (!seen(c, id) && !(il && il != id && seen(c, il))) return 0;
+    } else if (e[i].kind == PE_PP) {
+      if (!seen(c, e[i].id)) return 0;
+    }
+  }
+  /* Synsets last: the first asks for the sentence's synset table. */
+  for (uint32_t i = 0; i < n; i++) {
+    if (e[i].kind == PE_SYNSET && !syn_in_sentence(c, e[i].id)) return 0;
+  }
+  return 1;
 }
 
 /* Find the sentence's synset phrases the first time a pattern asks. */
@@ -180,7 +234,7 @@ static int match_fwd(mstate *s, const kb_pelem *e, uint32_t n, uint32_t *cur,
         if (x->adj) {
           if (k >= end || !word_matches(s, k, x->id)) return 0;
         } else {
-          while (k < end && !word_matches(s, k, x->id)) k++;
+          k = word_scan(s, k, end, x->id);
           if (k >= end) return 0;
         }
         *cur = k + 1;
@@ -463,6 +517,10 @@ void ct_match_verb(dyad_coder *c, uint32_t vgi, uint32_t a, uint32_t b,
   for (uint32_t p = vc->patterns; p < vc->patterns + vc->npatterns; p++) {
     const kb_pattern *pt = &kb->patterns[p];
     if ((int)pt->weight < m->weight) continue;
+    if (!pattern_possible(c, kb->pelems + pt->post, pt->npost) ||
+        !pattern_possible(c, kb->pelems + pt->pre, pt->npre)) {
+      continue;
+    }
     mstate s = {c, kb, -1, -1, -1, 0, 0};
     uint32_t cur = g->vend;
     if (!match_fwd(&s, kb->pelems + pt->post, pt->npost, &cur, DU_MAX(g->obj_end, g->vend))) continue;
