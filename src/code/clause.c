@@ -98,7 +98,10 @@ static int in_pp_noun(const dyad_coder *c, uint32_t a, uint32_t i) {
         (c->toks.v[k].flags & (TK_POSS | TK_NUM))) {
       continue;
     }
-    if (t->ment < 0 && (t->lex & LX_PREP) && !(t->lex & LX_SUBORD)) return words > 0;
+    if (t->ment < 0 && (t->lex & LX_PREP) && !(t->lex & LX_SUBORD)) {
+      if (ct_quantity_prep(c, a, k)) continue;
+      return words > 0;
+    }
     if (t->isverb || (c->toks.v[k].flags & TK_PUNCT) || (t->lex & (LX_CONJ | LX_SUBORD | LX_REL))) {
       return 0;
     }
@@ -185,6 +188,12 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i,
       return 1;
     }
     if (vf & VF_BASE) {
+      /* "a key U.S. ally": after "a" the word is the phrase's head. */
+      int64_t k = p;
+      while (k > (int64_t)a && (c->t[k].ment >= 0 || (c->t[k].lex & (LX_ADJ | LX_NOUN)) ||
+                                !c->t[k].lex || (c->toks.v[k].flags & TK_HYPHEN)))
+        k--;
+      if (ct_word_is(c, (uint32_t)k, "a") || ct_word_is(c, (uint32_t)k, "an")) return 0;
       /* Plural subject: "Gondor and Osgiliath agree"; but "border police". */
       if (t->lex & LX_NOUN) {
         if (i + 1 < b && (c->t[i + 1].lex & (LX_THAT | LX_TO | LX_PREP | LX_DET)) &&

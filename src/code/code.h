@@ -222,4 +222,19 @@ static inline int ct_word_is(const dyad_coder *c, uint32_t i, const char *w) {
   return du_streq(dt_norm(&c->toks, i), w);
 }
 
+/* A preposition that only counts ("up to 100 Albanians", "more than 500
+ * people", "About 300 students ..."): no phrase is governed by it. */
+static inline int ct_quantity_prep(const dyad_coder *c, uint32_t a, uint32_t p) {
+  if (p + 1 >= c->toks.n || !(c->toks.v[p + 1].flags & TK_NUM || c->t[p + 1].lex & LX_NUMW))
+    return 0;
+  if (p > a && ct_word_is(c, p, "to") && ct_word_is(c, p - 1, "up")) return 1;
+  if (p > a && ct_word_is(c, p, "than") &&
+      (ct_word_is(c, p - 1, "more") || ct_word_is(c, p - 1, "fewer") ||
+       ct_word_is(c, p - 1, "less")))
+    return 1;
+  int opens = p == a || (c->toks.v[p - 1].flags & TK_PUNCT);
+  return opens && (ct_word_is(c, p, "about") || ct_word_is(c, p, "around") ||
+                   ct_word_is(c, p, "over") || ct_word_is(c, p, "some"));
+}
+
 #endif /* DYAD_CODE_H */

@@ -436,7 +436,7 @@ int ct_chunks(dyad_coder *c, uint32_t a, uint32_t b) {
     ct_np *np = ct_np_at(c, (int32_t)n);
     if (np->start == a) continue;
     uint32_t p = np->start - 1;
-    if (c->t[p].lex & (LX_PREP | LX_TO)) {
+    if ((c->t[p].lex & (LX_PREP | LX_TO)) && !ct_quantity_prep(c, a, p)) {
       np->prep = (int32_t)p;
       /* "in Ankara": a capital or city after "in", "at", "near" is where
        * something happened, not who did it. */
@@ -509,10 +509,19 @@ int ct_chunks(dyad_coder *c, uint32_t a, uint32_t b) {
       for (size_t k = 0; k < nl; k++) ct_np_at(c, (int32_t)list[k])->conj_head = (int32_t)n;
       n = list[nl - 1];
     } else if (nl >= 2) {
-      /* "A, the state's fiercest foe, ...": an appositive. */
-      ct_np *y = ct_np_at(c, (int32_t)list[1]);
-      if (y->end < b && ct_is_punct(c, y->end, ',')) y->appositive = 1;
-      if (y->end >= b || ct_is_punct(c, y->end, '.')) y->appositive = 1;
+      /* "A, the state's fiercest foe, ...": an appositive, with the
+       * phrases that hang on it ("A, a key ally in the war on terror, ..."). */
+      size_t last = list[1];
+      uint32_t e = ct_np_at(c, (int32_t)last)->end;
+      while (last + 1 < c->nps.len) {
+        ct_np *z = ct_np_at(c, (int32_t)last + 1);
+        if (z->prep < 0 || (uint32_t)z->prep != e || z->start != e + 1) break;
+        last++;
+        e = z->end;
+      }
+      if (e >= b || ct_is_punct(c, e, ',') || ct_is_punct(c, e, '.')) {
+        for (size_t k = list[1]; k <= last; k++) ct_np_at(c, (int32_t)k)->appositive = 1;
+      }
     }
   }
   /* Parenthesised NPs right after an NP are appositives: "the EU (EU)". */

@@ -281,3 +281,17 @@ TEST(resolve_places) {
   code("On March 3, Turkish drones struck a convoy near Qamishli.", "2025-03-20", ev, sizeof ev);
   ASSERT_STR(ev, "TUR>SYR 190");
 }
+
+TEST(code_quantities_and_appositives) {
+  char out[512];
+  /* "Up to 100": a count, not a prepositional phrase; the verb is finite. */
+  code("Up to 100 Turkish students condemned Armenia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "TUREDU>ARM 111");
+  code("More than 500 Russian students condemned Armenia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "RUSEDU>ARM 111");
+  /* "a key U.S. ally": after "a", the word is the head of a noun phrase;
+   * the appositive with its phrases is skipped to find the subject. */
+  code("Pakistan, a key Chinese ally in the war against terrorism, condemned Armenia.",
+       "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "PAK>ARM 111");
+}
