@@ -437,6 +437,13 @@ static int32_t find_subject(dyad_coder *c, uint32_t a, int32_t gi, int *coord,
         p = np->prep - 1;
         continue;
       }
+      /* Where the subject is ("students in Belgrade staged ..."): the
+       * subject is the phrase the place hangs on. */
+      if (np->prep >= 0 && np->attach_to >= 0 && (c->t[np->prep].lex & LX_PLACEPREP) &&
+          !np->has_actor) {
+        p = np->prep - 1;
+        continue;
+      }
       return t->np;
     }
     if (t->lex & LX_REL) {
@@ -466,10 +473,49 @@ static int32_t subject_of(dyad_coder *c, int32_t gi, int depth) {
   return g->subj;
 }
 
+/* Does token I end a clause for the purpose of finding its verb? */
+static int clause_edge(const dyad_coder *c, uint32_t i) {
+  const dt_token *k = &c->toks.v[i];
+  if (k->flags & TK_PUNCT) {
+    return k->punct == ',' || k->punct == ';' || k->punct == ':' || k->punct == '(' ||
+           k->punct == ')';
+  }
+  const ct_tok *t = &c->t[i];
+  return t->ment < 0 && (t->lex & (LX_REL | LX_THAT | LX_SUBORD)) && !(t->lex & LX_PREP);
+}
+
+/* A past form read as a participle in a clause that has no other tensed
+ * verb is the clause's verb after all: "students throughout Indonesia
+ * staged mass demonstrations" (but "the talks held in Ankara ended"). */
+static void promote_participles(dyad_coder *c, uint32_t a, uint32_t b) {
+  uint32_t s = a;
+  while (s < b) {
+    uint32_t e = s;
+    while (e < b && !clause_edge(c, e)) e++;
+    int tensed = 0;
+    int64_t first = -1;
+    for (uint32_t k = s; k < e; k++) {
+      if (c->t[k].tensed) tensed = 1;
+      if (c->t[k].isverb == 2 && first < 0) first = k;
+    }
+    /* A clause that opens with a preposition is a phrase ("in remarks
+     * published on Monday"), not a clause with a subject. */
+    uint32_t f = s;
+    while (f < e && (c->t[f].lex & LX_CONJ) && c->t[f].ment < 0) f++;
+    int phrase = f < e && c->t[f].ment < 0 && (c->t[f].lex & LX_PREP) && !(c->t[f].lex & LX_SUBORD);
+    if (!tensed && first >= 0 && !phrase) {
+      c->t[first].isverb = 1;
+      c->t[first].tensed = 1;
+    }
+    s = e + 1;
+  }
+}
+
 int ct_verbs(dyad_coder *c, uint32_t a, uint32_t b) {
   c->vgs.len = 0;
   for (uint32_t i = a; i < b; i++) {
     c->t[i].isverb = 0;
+    c->t[i].tensed = 0;
     c->t[i].vg = -1;
   }
   /* Verb decisions (left to right: later decisions look at earlier ones).
@@ -523,12 +569,14 @@ int ct_verbs(dyad_coder *c, uint32_t a, uint32_t b) {
       }
     }
     if (is_finite || ambiguous_past) {
+      t->tensed = 1;
       finite = 1;
       finite_at = i;
       uint32_t lw = t->lemma ? t->lemma : t->wid;
       say = ((t->lex | (lw ? c->kb->words[lw].lex : 0)) & LX_SAY) != 0;
     }
   }
+  promote_participles(c, a, b);
   return build_groups(c, a, b);
 }
 

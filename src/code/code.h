@@ -27,7 +27,9 @@ typedef struct ct_tok {
   uint32_t lemma;      /* base form id (self or 0) */
   uint32_t lex;        /* LX_* of the word */
   uint8_t vform;       /* VF_* */
-  uint8_t isverb;      /* 1 when chosen as a verb (main or auxiliary) */
+  uint8_t isverb;      /* 1 when chosen as a verb (main or auxiliary), 2 for
+                          a past form read as a participle */
+  uint8_t tensed;      /* 1 when chosen as the tensed verb of its clause */
   uint16_t flags;      /* dt_token flags */
   int16_t ment;        /* mention covering the token, -1 */
   int16_t np;          /* noun phrase covering the token, -1 */
@@ -36,7 +38,6 @@ typedef struct ct_tok {
   uint32_t syn_n;
 } ct_tok;
 
-/* A synset phrase found in the sentence: synset SYN, LEN tokens long. */
 /* The synsets of the phrases of LEN words starting at a token: a view
  * into the knowledge base's trie payload, not a copy. */
 typedef struct ct_syn {

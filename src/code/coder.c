@@ -200,10 +200,21 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
     /* Date and place of the event (resolve.c). */
     dr_resolve(c, ev, ce, s);
     if (no_target && !ce->target[0]) dr_place_target(c, ev, ce);
+    /* A visit with nobody named to meet ("arrived in Pyongyang") is a
+     * visit to the country where it took place. */
+    int visits = c->opt.visit_codes < 0 ? kb->n_pico == 0 : c->opt.visit_codes;
+    if (visits && !ev->target.code[0] && !strcmp(ev->code, "042") && ev->place.country &&
+        ct_state_code(ev->place.country) && ev->source.country &&
+        strcmp(ev->place.country, ev->source.country)) {
+      ev->target.code = ev->place.country;
+      ev->target.country = ev->place.country;
+      ev->target.sector = "";
+      ev->target.start = ev->place.start;
+      ev->target.end = ev->place.end;
+    }
     /* A meeting placed in one side's country is a visit by the other and
      * a visit hosted by that side; elsewhere it is a meeting at a third
      * location (CAMEO 042, 043, 044). */
-    int visits = c->opt.visit_codes < 0 ? kb->n_pico == 0 : c->opt.visit_codes;
     if (visits && !strcmp(ev->code, "040") && ev->place.country && ev->place.country[0] &&
         ev->source.country[0] && ev->target.country[0] &&
         strcmp(ev->source.country, ev->target.country) && ct_state_code(ev->source.country) &&

@@ -191,6 +191,19 @@ static const char *demand_code(const char *code) {
   return d ? d : "100";
 }
 
+/* The rejection (12x) that refusing act CODE is ("refused to lift the
+ * curfew" is refusing to ease sanctions, 1241); NULL when refusing it is
+ * no rejection (statements, demands, hostile acts). */
+static const char *reject_code(const char *code) {
+  static const act_map map[] = {
+      {"061", "1211"}, {"062", "1212"}, {"06", "121"}, {"07", "122"},
+      {"081", "1241"}, {"082", "1242"}, {"083", "123"}, {"084", "1243"}, {"085", "1244"},
+      {"086", "1245"}, {"087", "1246"}, {"08", "124"},
+      {"04", "125"}, {"03", "120"}, {"05", "120"},
+  };
+  return act_lookup(map, DU_ARRAY_LEN(map), code);
+}
+
 /* The intention (03x) or threat (13x) that announces act CODE; NULL when
  * CODE has none (statements, appeals, demands, threats and intentions
  * themselves, investigations). */
@@ -389,9 +402,10 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   /* Modality and negation. */
   uint8_t mode = g->mode;
   int neg = g->negated;
+  int refused = 0;
   if (g->parent >= 0) {
     ct_vg *p = ct_vg_at(c, g->parent);
-    if (p->refuse) neg = 1;
+    if (p->refuse) neg = refused = 1;
     if (!g->comp) {
       if (p->passive && p->say) mode = DYAD_MODE_REPORTED;
       if (p->negated && !g->negated) neg = neg || p->refuse;
@@ -412,6 +426,20 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   }
   const char *c1 = has1 ? m.code1 : NULL;
   const char *c2 = has2 ? m.code2 : NULL;
+  int intents = c->opt.intent_codes < 0 ? c->kb->n_pico == 0 : c->opt.intent_codes;
+  /* Refusing an act, or announcing one will not be done ("refused to
+   * lift the curfew", "said it would not meet their demands"), is a
+   * rejection by whoever refuses: CAMEO 12. */
+  if (intents && neg && c1 &&
+      (refused || mode == DYAD_MODE_INTENDED || mode == DYAD_MODE_HYPOTHETICAL)) {
+    const char *r = reject_code(c1);
+    if (r) {
+      c1 = r;
+      c2 = NULL;
+      neg = 0;
+      mode = DYAD_MODE_ASSERTED;
+    }
+  }
   if (neg) {
     const char *n1 = c1 ? ct_pico_negate(c->kb, c1) : NULL;
     if (c->kb->n_pico) {
@@ -427,7 +455,6 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   }
   /* An act announced rather than done is an intention when cooperative
    * and a threat when hostile (the CAMEO codebook's 03 and 13). */
-  int intents = c->opt.intent_codes < 0 ? c->kb->n_pico == 0 : c->opt.intent_codes;
   if (intents &&
       (mode == DYAD_MODE_INTENDED || mode == DYAD_MODE_HYPOTHETICAL)) {
     const char *i1 = c1 ? intent_code(c1) : NULL;
@@ -472,12 +499,16 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     }
     return 0;
   }
+  size_t before_pairs = c->cev.len;
   for (int i = 0; i < ns; i++) {
     for (int j = 0; j < nt; j++) {
       if (c1 && push_cev(c, &sc[i], &tc[j], c1, gi, mode, (uint8_t)neg, pat)) return -1;
       if (c2 && push_cev(c, &tc[j], &sc[i], c2, gi, mode, (uint8_t)neg, pat)) return -1;
     }
   }
+  /* A target that codes to nobody we can name ("demanding that President
+   * X resign", X unknown) leaves the act one-sided, not unsaid. */
+  if (nt > 0 && c->cev.len == before_pairs) nt = 0;
   /* One-sided events: an act with no actor as its target ("resigned",
    * "mobilised its reserves", "launched a mediation effort"). Not for
    * statements and appeals, which are about someone or nothing. */

@@ -134,8 +134,11 @@ TEST(code_negation_and_modality) {
   char out[512];
   code("Turkey did not meet Armenia.", "2024-01-01", out, sizeof out);
   ASSERT_STR(out, "TUR>ARM 040/negated;ARM>TUR 040/negated");
+  /* Refusing an act is a rejection (CAMEO 12): declining to meet is 125. */
   code("Turkey declined to meet Armenia.", "2024-01-01", out, sizeof out);
-  ASSERT_STR(out, "TUR>ARM 040/negated;ARM>TUR 040/negated");
+  ASSERT_STR(out, "TUR>ARM 125");
+  code("Turkey said it would not meet Armenia.", "2024-01-01", out, sizeof out);
+  ASSERT_STR(out, "TUR>ARM 125");
   code("Egypt may be considering Chinese fighter jets.", "2024-01-01", out, sizeof out);
   ASSERT_STR(out, "EGY>CHN 014/hypothetical");
   code("Brazil reportedly turned down the proposal from Turkey.", "2024-01-01", out, sizeof out);
@@ -168,9 +171,10 @@ TEST(code_agent_country_from_the_other_side) {
   code("The Sudanese government accused Darfur rebels of violating the truce.", "2024-01-01",
        out, sizeof out);
   ASSERT_STR(out, "SDNGOV>SDNREB 112");
-  /* Never from an organisation. */
+  /* Never from an organisation: the rebels stay unnamed, and the act is
+   * one-sided rather than unsaid. */
   code("The United Nations condemned rebels.", "2024-01-01", out, sizeof out);
-  ASSERT_STR(out, "");
+  ASSERT_STR(out, "IGOUNO> 111");
 }
 
 TEST(code_dated_roles) {
