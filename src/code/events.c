@@ -234,6 +234,14 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   if (g->passive && g->say) return 0;
   ct_match m;
   ct_match_verb(c, gi, a, b, &m);
+  /* "X declared that Y must VERB": a demand of X's whatever VERB is
+   * (below), even when VERB itself codes to nothing. */
+  if ((!m.code1 || (!strcmp(m.code1, "---") && !(m.code2 && *m.code2))) && g->must && g->comp &&
+      g->parent >= 0 && ct_vg_at(c, g->parent)->say &&
+      (c->opt.intent_codes < 0 ? c->kb->n_pico == 0 : c->opt.intent_codes)) {
+    m.code1 = "100";
+    m.code2 = NULL;
+  }
   if (!m.code1) return 0;
   /* An infinitive under a verb that already made an event: the more
    * specific of the two stands ("vowed to wage war" is VOW's, "hosting X

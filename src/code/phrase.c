@@ -116,6 +116,25 @@ static int match_agent(dyad_coder *c, uint32_t i, uint32_t b, ct_ment *out) {
   return 1;
 }
 
+/* "official contact", "military aid": a one-word agent that is also an
+ * adjective, before a plain noun, describes that noun and names nobody.
+ * ("official says" and "security forces" keep their agents.) */
+static int agent_as_adjective(const dyad_coder *c, uint32_t i, uint32_t b) {
+  if (!(c->t[i].lex & LX_ADJ) || i + 1 >= b) return 0;
+  const ct_tok *n = &c->t[i + 1];
+  const dt_token *k = &c->toks.v[i + 1];
+  if (!(k->flags & TK_WORD) || (k->flags & (TK_CAP | TK_POSS)) || n->ment >= 0) return 0;
+  if (n->wid && c->kb->words[n->wid].root[TRIE_AGENT]) return 0;
+  if (n->lemma && c->kb->words[n->lemma].root[TRIE_AGENT]) return 0;
+  if (n->lex & (LX_DET | LX_PREP | LX_CONJ | LX_PRON | LX_POSSPRON | LX_BE | LX_HAVE | LX_DO |
+                LX_MODAL | LX_NEG | LX_ADV | LX_TO | LX_THAT | LX_REL | LX_SUBORD))
+    return 0;
+  if (n->vform & (VF_PAST | VF_3SG)) return 0;
+  /* Only before a noun that names an act ("contact", "aid", "visit"):
+   * "military delegation" stays MIL. */
+  return (n->vform & VF_BASE) != 0;
+}
+
 int ct_mentions(dyad_coder *c, uint32_t a, uint32_t b) {
   c->ments.len = 0;
   const dyad_kb *kb = c->kb;
@@ -131,6 +150,7 @@ int ct_mentions(dyad_coder *c, uint32_t a, uint32_t b) {
     if (c->t[i].ment >= 0 || !c->t[i].wid) continue;
     if (!kb->words[c->t[i].wid].root[TRIE_AGENT]) continue;
     if (match_agent(c, i, b, &m)) {
+      if (m.end == i + 1 && agent_as_adjective(c, i, b)) continue;
       if (add_ment(c, &m)) return -1;
       i = m.end - 1;
     }
