@@ -683,7 +683,14 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
       ct_vg *o = ct_vg_at(c, k);
       if (!o->finite && !o->infinitive) continue;
       uint32_t from = o->end;
-      uint32_t to = g->subj >= 0 ? ct_np_at(c, g->subj)->start : g->start;
+      /* The clause starts at its subject, at the first member when the
+       * subject is a coordination ("that the government and the rebels
+       * must ..."). */
+      uint32_t to = g->start;
+      if (g->subj >= 0) {
+        ct_np *sn = ct_np_at(c, g->subj);
+        to = ct_np_at(c, sn->conj_head >= 0 ? sn->conj_head : g->subj)->start;
+      }
       if (to < from) break;
       int ok = 1, saw_that = 0, saw_np = 0;
       for (uint32_t q = from; q < to; q++) {

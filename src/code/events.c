@@ -475,16 +475,22 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
     const char *i2 = c2 ? intent_code(c2) : NULL;
     if (i2) c2 = i2;
   }
-  /* "X said Y must VERB": not Y's act but X's demand of Y. */
-  if (intents && g->must && g->comp && g->parent >= 0 && ct_vg_at(c, g->parent)->say && c1 &&
-      ns >= 1) {
-    int32_t psubj = ct_subject(c, g->parent);
+  /* "X said Y must VERB" (or "must be ready to VERB"): not Y's act but
+   * X's demand of Y. */
+  int32_t mv = -1;
+  if (g->must && g->comp) mv = (int32_t)gi;
+  else if (g->infinitive && g->parent >= 0 && ct_vg_at(c, g->parent)->must &&
+           ct_vg_at(c, g->parent)->comp)
+    mv = g->parent;
+  if (intents && mv >= 0 && ct_vg_at(c, mv)->parent >= 0 &&
+      ct_vg_at(c, ct_vg_at(c, mv)->parent)->say && c1 && ns >= 1) {
+    int32_t psubj = ct_subject(c, ct_vg_at(c, mv)->parent);
     ct_actor_code pc[MAXC];
     int np = psubj >= 0 ? ct_np_codes(c, psubj, pc, MAXC) : 0;
     const char *dc = demand_code(c1);
     for (int i = 0; i < np; i++)
       for (int j = 0; j < ns; j++)
-        if (push_cev(c, &pc[i], &sc[j], dc, gi, DYAD_MODE_ASSERTED, 0, m.pattern)) return -1;
+        if (push_cev(c, &pc[i], &sc[j], dc, (uint32_t)mv, DYAD_MODE_ASSERTED, 0, m.pattern)) return -1;
     return 0;
   }
   uint32_t pat = m.pattern;
