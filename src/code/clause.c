@@ -704,7 +704,13 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
           /* Time phrases, and a noun that takes the clause: "expressed
            * hopes that ...". */
           if ((np->prep >= 0 || !saw_that) && !np->has_actor) {
-            if (np->prep < 0) saw_np = 1;
+            /* A bare time word ("announced Wednesday it would ...") is no
+             * noun that takes the clause. */
+            int when = 1;
+            for (uint32_t z = np->start; z < np->end; z++) {
+              if (!(c->t[z].lex & (LX_WEEKDAY | LX_MONTH | LX_TIME | LX_DET))) when = 0;
+            }
+            if (np->prep < 0 && !when) saw_np = 1;
             q = np->end - 1;
             continue;
           }
