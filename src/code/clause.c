@@ -158,6 +158,9 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i,
     return (vf & VF_GER) && !(t->lex & LX_NOUN) ? 1 : 0;
   }
   if (c->toks.v[p].punct == ',' || (pt->lex & (LX_REL | LX_THAT | LX_SUBORD))) {
+    /* "that control of the ministry be ...": a word followed by "of" is
+     * the head of a noun phrase. */
+    if (i + 1 < b && ct_word_is(c, i + 1, "of")) return 0;
     return (vf & (VF_PAST | VF_3SG | VF_PPART)) != 0 ||
            ((vf & VF_BASE) && i + 1 < b && !(c->t[i + 1].lex & LX_NOUN));
   }

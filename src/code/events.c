@@ -318,6 +318,19 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   if (src < 0) return 0;
   ct_actor_code sc[MAXC], tc[MAXC];
   int ns = ct_np_codes(c, src, sc, MAXC);
+  /* "Salaheddine Sidhoum, Algeria's leading rights activist, staged ...":
+   * a name we do not know is who its appositive says. */
+  if (ns == 0) {
+    const ct_np *sn = ct_np_at(c, src);
+    for (size_t k = (size_t)src + 1; k < c->nps.len; k++) {
+      const ct_np *ap = ct_np_at(c, (int32_t)k);
+      if (ap->start > sn->end + 1) break;
+      if (ap->appositive && ap->start == sn->end + 1 && ct_is_punct(c, sn->end, ',')) {
+        ns = ct_np_codes(c, (int32_t)k, sc, MAXC);
+        break;
+      }
+    }
+  }
   /* "the two sides pledged ...", "both countries agreed ...": the two
    * parties of the last event, each towards the other. */
   int two_sides = 0;

@@ -416,6 +416,26 @@ int ct_np_codes(dyad_coder *c, int32_t np, ct_actor_code *out, int max) {
       ct_np *y = ct_np_at(c, (int32_t)k);
       if (y->attach_to == u && y->conj_head == (int32_t)k) {
         int m = group_codes(c, (int32_t)k, x, out, max, 0);
+        /* "demonstrators in Baghdad", "rebels across Darfur": agents in a
+         * place named by a capital or country belong to its state. */
+        if (m == 0 && max > 0 && y->prep >= 0 && (c->t[y->prep].lex & LX_PLACEPREP)) {
+          for (uint32_t q = y->start; q < y->end && !m; q++) {
+            int32_t mi = c->t[q].ment;
+            if (mi < 0) continue;
+            const ct_ment *pm = ct_ment_at(c, mi);
+            if (pm->kind != MK_ACTOR || (pm->akind != AK_CAPITAL && pm->akind != AK_COUNTRY) ||
+                !pm->code || strlen(pm->code) < 3)
+              continue;
+            char cc[4] = {pm->code[0], pm->code[1], pm->code[2], 0};
+            if (!ct_state_code(cc)) continue;
+            memset(&out[0], 0, sizeof out[0]);
+            combine(c, x, cc, out[0].code);
+            out[0].np = u;
+            out[0].start = x->cstart;
+            out[0].end = x->cend;
+            m = 1;
+          }
+        }
         for (int j = 0; j < m; j++) {
           out[j].start = DU_MIN(out[j].start, x->cstart);
           out[j].end = DU_MAX(out[j].end, x->cend);
