@@ -89,7 +89,7 @@ static int np_run_before(const dyad_coder *c, uint32_t a, uint32_t i) {
 /* Is the noun run right before I the object of a preposition? */
 static int in_pp_noun(const dyad_coder *c, uint32_t a, uint32_t i) {
   uint32_t k = i;
-  int words = 0;
+  int words = 0, times = 0;
   while (k > a) {
     k--;
     const ct_tok *t = &c->t[k];
@@ -100,7 +100,9 @@ static int in_pp_noun(const dyad_coder *c, uint32_t a, uint32_t i) {
     }
     if (t->ment < 0 && (t->lex & LX_PREP) && !(t->lex & LX_SUBORD)) {
       if (ct_quantity_prep(c, a, k)) continue;
-      return words > 0;
+      /* "The UN on Tuesday imposed ...": a time is no noun a participle
+       * could describe. */
+      return words > 0 && times < words;
     }
     if (t->isverb || (c->toks.v[k].flags & TK_PUNCT) || (t->lex & (LX_CONJ | LX_SUBORD | LX_REL))) {
       return 0;
@@ -110,6 +112,7 @@ static int in_pp_noun(const dyad_coder *c, uint32_t a, uint32_t i) {
       continue;
     }
     words++;
+    if (t->lex & (LX_WEEKDAY | LX_MONTH | LX_TIME)) times++;
     if (words > 4) return 0;
   }
   return 0;
