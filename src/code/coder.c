@@ -129,14 +129,46 @@ static void cameo_fill(const dyad_kb *kb, dyad_event *ev) {
   }
 }
 
+/* The verb group whose date an undated group G shares: the verb it is
+ * coordinated with ("imposed sanctions on Thursday and expelled ...") or
+ * the verb an infinitive depends on ("met on Thursday and agreed to ...");
+ * -1 when none. What a reporting verb reports keeps its own date. */
+static int32_t date_source(dyad_coder *c, const ct_vg *g) {
+  if (g->subj < 0 && g->subj_vg >= 0) return g->subj_vg;
+  if ((g->infinitive || g->gerund) && g->parent >= 0 && !g->comp) return g->parent;
+  return -1;
+}
+
+static void inherit_date(dyad_coder *c, dyad_event *ev, const ct_event *ce, size_t base,
+                         const uint32_t *evg, size_t nevg) {
+  const ct_vg *g = ct_vg_at(c, (int32_t)ce->vg);
+  for (int depth = 0; depth < 4; depth++) {
+    int32_t v = date_source(c, g);
+    if (v < 0) return;
+    for (size_t j = 0; j < nevg && base + j < c->events.len - 1; j++) {
+      const dyad_event *pe = &DU_VEC_AT(&c->events, dyad_event, base + j);
+      if (evg[j] != (uint32_t)v || pe->date_precision == DYAD_PREC_STORY) continue;
+      memcpy(ev->date, pe->date, sizeof ev->date);
+      ev->date_precision = pe->date_precision;
+      ev->date_text = pe->date_text;
+      return;
+    }
+    g = ct_vg_at(c, v);
+  }
+}
+
 static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
   const dyad_kb *kb = c->kb;
   uint32_t k = 0;
+  size_t first = c->events.len;
+  uint32_t evg[128]; /* the verb group of each event of the sentence */
+  size_t nevg = 0;
   for (size_t i = 0; i < c->cev.len; i++) {
     ct_event *ce = &DU_VEC_AT(&c->cev, ct_event, i);
     if (!ce->code[0]) continue;
     dyad_event *ev = du_vec_push(&c->events);
     if (!ev) return -1;
+    if (nevg < DU_ARRAY_LEN(evg)) evg[nevg++] = ce->vg;
     ev->story_id = c->story_id;
     ev->sentence = si;
     ev->sent_start = s->start;
@@ -199,6 +231,7 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
     }
     /* Date and place of the event (resolve.c). */
     dr_resolve(c, ev, ce, s);
+    if (ev->date_precision == DYAD_PREC_STORY) inherit_date(c, ev, ce, first, evg, nevg);
     if (no_target && !ce->target[0]) dr_place_target(c, ev, ce);
     /* A visit with nobody named to meet ("arrived in Pyongyang") is a
      * visit to the country where it took place. */

@@ -375,6 +375,37 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
       two_sides = 1;
     }
   }
+  /* "he and President Aliyev signed ...": a personal pronoun in a
+   * coordinated subject is the actor of an earlier clause of the sentence
+   * (or of the sentence before). */
+  if (ns >= 1 && ns < MAXC) {
+    for (int32_t q = ct_np_at(c, src)->conj_head; q >= 0; q = ct_np_at(c, q)->conj_next) {
+      const ct_np *pn = ct_np_at(c, q);
+      if (!pn->pron || q == src) continue;
+      uint32_t w = pn->start;
+      if (!ct_word_is(c, w, "he") && !ct_word_is(c, w, "she")) continue;
+      const char *ante = NULL;
+      ct_actor_code ac[MAXC];
+      for (int32_t k = (int32_t)gi - 1; k >= 0 && !ante; k--) {
+        if (!ct_vg_at(c, k)->finite) continue;
+        int32_t ks = ct_subject(c, k);
+        if (ks < 0 || ct_np_at(c, ks)->pron) continue;
+        if (ct_np_codes(c, ks, ac, MAXC) > 0 && !ac[0].agent_only) ante = ac[0].code;
+      }
+      if (!ante && c->prev_subj[0]) ante = c->prev_subj;
+      if (!ante) continue;
+      int dup = 0;
+      for (int k = 0; k < ns; k++) dup |= !strcmp(sc[k].code, ante);
+      if (dup) continue;
+      memset(&sc[ns], 0, sizeof sc[ns]);
+      du_strlcpy(sc[ns].code, ante, sizeof sc[ns].code);
+      sc[ns].np = q;
+      sc[ns].start = pn->start;
+      sc[ns].end = pn->end;
+      ns++;
+      if (ns >= MAXC) break;
+    }
+  }
   /* "He condemned ...": a pronoun subject with nobody before it in the
    * sentence is whoever acted in the sentence before. */
   if (ns == 0 && ct_np_at(c, src)->pron && c->prev_subj[0]) {

@@ -449,6 +449,11 @@ int ct_np_codes(dyad_coder *c, int32_t np, ct_actor_code *out, int max) {
   return n;
 }
 
+static int personal_pron(const dyad_coder *c, const ct_np *np) {
+  return np->pron && np->end == np->start + 1 &&
+         (ct_word_is(c, np->start, "he") || ct_word_is(c, np->start, "she"));
+}
+
 int ct_chunks(dyad_coder *c, uint32_t a, uint32_t b) {
   c->nps.len = 0;
   uint32_t i = a;
@@ -510,7 +515,7 @@ int ct_chunks(dyad_coder *c, uint32_t a, uint32_t b) {
   /* Coordinations: NP (, NP)* (,)? and|or|nor NP; and appositives. */
   for (size_t n = 0; n + 1 < c->nps.len; n++) {
     ct_np *np = ct_np_at(c, (int32_t)n);
-    if (np->pron) continue;
+    if (np->pron && !personal_pron(c, np)) continue;
     /* Gather a candidate list starting at n. */
     size_t list[64];
     size_t nl = 0;
@@ -531,7 +536,9 @@ int ct_chunks(dyad_coder *c, uint32_t a, uint32_t b) {
         else break;
       }
       if (q != y->start || (!comma && !conj) || comma > 1 || conj > 1) break;
-      if (y->pron || x->pron) break;
+      /* "he and President Aliyev": a pronoun may open a coordination (a
+       * pronoun after "and" opens a clause: "..., and he signed"). */
+      if (y->pron || (x->pron && !personal_pron(c, x))) break;
       list[nl++] = cur + 1;
       cur++;
       if (conj) {
