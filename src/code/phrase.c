@@ -263,14 +263,21 @@ static void np_code(dyad_coder *c, ct_np *np) {
   int npre = 0, nsuf = 0;
   uint32_t cs = np->end, ce = np->start;
   int32_t last = -1;
+  uint32_t actor_end = 0;
   for (uint32_t k = np->start; k < np->end; k++) {
     int32_t mi = c->t[k].ment;
     if (mi < 0 || mi == last) continue;
     last = mi;
     const ct_ment *m = ct_ment_at(c, mi);
     if (m->kind == MK_ACTOR) {
-      if (actor) continue;
+      /* "NATO-member Norway", "Iran-backed Houthis": an actor joined by a
+       * hyphen to the word before the head only describes it. */
+      if (actor && !(m->start == actor_end + 2 && c->toks.v[actor_end].punct == '-' &&
+                     (c->toks.v[actor_end].flags & TK_PUNCT) &&
+                     (c->toks.v[actor_end + 1].flags & TK_WORD) && c->t[actor_end + 1].ment < 0))
+        continue;
       actor = m->code;
+      actor_end = m->end;
     } else if (m->kind == MK_AGENT) {
       if (m->prefix && npre < 8) pre[npre++] = m->code;
       else if (!m->prefix && nsuf < 8) suf[nsuf++] = m->code;
