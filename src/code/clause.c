@@ -218,6 +218,15 @@ static int decide_verb(dyad_coder *c, uint32_t a, uint32_t b, uint32_t i,
   return 0;
 }
 
+/* "is opposed to", "is committed to": a state of the subject's, not
+ * something done to it. */
+static int stative_to(const dyad_coder *c, uint32_t m, uint32_t b) {
+  if (m + 1 >= b || !ct_word_is(c, m + 1, "to")) return 0;
+  return ct_word_is(c, m, "opposed") || ct_word_is(c, m, "committed") ||
+         ct_word_is(c, m, "dedicated") || ct_word_is(c, m, "devoted") ||
+         ct_word_is(c, m, "determined");
+}
+
 static int32_t push_vg(dyad_coder *c, const ct_vg *g) {
   ct_vg *p = du_vec_push(&c->vgs);
   if (!p) return -1;
@@ -354,7 +363,7 @@ static int build_groups(dyad_coder *c, uint32_t a, uint32_t b) {
     const ct_tok *mt = &c->t[main];
     if (!(mt->lex & AUX) || main == g.start || !(mt->lex & LX_MODAL)) {
       if (has_be && (mt->vform & VF_PPART) && !(mt->lex & LX_BE) &&
-          !(mt->vform & VF_GER)) {
+          !(mt->vform & VF_GER) && !stative_to(c, main, b)) {
         g.passive = 1;
       }
     }
@@ -751,6 +760,15 @@ int ct_clauses(dyad_coder *c, uint32_t a, uint32_t b) {
       }
       uint32_t s = o->subj >= 0 ? ct_np_at(c, o->subj)->start : o->start;
       if (s < g->end) s = o->start;
+      /* A relative clause ("asylum to 18 rebels who entered ...") starts
+       * at its pronoun: the noun it describes stays in our region. */
+      if (o->subj >= 0) {
+        uint32_t r = o->start;
+        while (r > g->end && (c->t[r - 1].lex & LX_ADV) && c->t[r - 1].np < 0) r--;
+        if (r > g->end && (c->t[r - 1].lex & LX_REL) && c->t[r - 1].np < 0 &&
+            ct_np_at(c, o->subj)->end <= r - 1)
+          s = r - 1;
+      }
       /* Back over a subordinator, "that", a comma or "and" before it. */
       while (s > g->end && (boundary(c, s - 1) || ct_is_punct(c, s - 1, ',') ||
                             (c->t[s - 1].lex & (LX_CONJ | LX_PREP)))) {

@@ -226,9 +226,22 @@ static const char *intent_code(const char *code) {
   return act_lookup(map, DU_ARRAY_LEN(map), code);
 }
 
+/* Is G the verb of a condition ("unless Israel rescinds ...", "if he is
+ * elected")? A condition is not an event. */
+static int conditional(dyad_coder *c, const ct_vg *g, uint32_t a) {
+  uint32_t p = g->subj >= 0 ? ct_np_at(c, g->subj)->start : g->start;
+  if (g->subj >= 0) {
+    const ct_np *sn = ct_np_at(c, g->subj);
+    if (sn->conj_head >= 0) p = DU_MIN(p, ct_np_at(c, sn->conj_head)->start);
+  }
+  if (p <= a) return 0;
+  return ct_word_is(c, p - 1, "unless") || ct_word_is(c, p - 1, "if");
+}
+
 static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   ct_vg *g = ct_vg_at(c, (int32_t)gi);
   if (g->verb == UINT32_MAX) return 0;
+  if (g->finite && conditional(c, g, a)) return 0;
   /* "X is said to ...", "was reported to ...": a hedge on what follows,
    * not an event of its own. */
   if (g->passive && g->say) return 0;
