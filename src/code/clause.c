@@ -385,6 +385,16 @@ static int build_groups(dyad_coder *c, uint32_t a, uint32_t b) {
     g.say = (llex & LX_SAY) != 0;
     g.refuse = (llex & LX_REFUSE) != 0;
     g.intend = (llex & LX_INTEND) != 0;
+    /* "is willing to", "are ready to", "is determined to": an intention. */
+    if (((mt->lex & LX_BE) || stative_to(c, main, b)) && g.end + 1 < b) {
+      uint32_t q = (mt->lex & LX_BE) ? g.end : main;
+      while (q < b && (c->t[q].lex & LX_ADV) && !c->t[q].isverb) q++;
+      if (q + 1 < b && ct_word_is(c, q + 1, "to") &&
+          (ct_word_is(c, q, "willing") || ct_word_is(c, q, "ready") ||
+           ct_word_is(c, q, "prepared") || ct_word_is(c, q, "eager") ||
+           ct_word_is(c, q, "determined")))
+        g.intend = 1;
+    }
     g.specul = (llex & LX_SPECUL) != 0;
     int32_t vi = push_vg(c, &g);
     if (vi < 0) return -1;

@@ -225,6 +225,18 @@ static int np_breaker(const dyad_coder *c, uint32_t i) {
   return 0;
 }
 
+/* An article after a noun starts the next phrase: "According to reports
+ * the UK is ..." ("all the", "half a" and names that begin with one stay
+ * whole). */
+static int opens_np(const dyad_coder *c, uint32_t i) {
+  if (!ct_word_is(c, i, "the") && !ct_word_is(c, i, "a") && !ct_word_is(c, i, "an")) return 0;
+  if (c->t[i].ment >= 0 && ct_ment_at((dyad_coder *)c, c->t[i].ment)->start != i) return 0;
+  const ct_tok *p = &c->t[i - 1];
+  if (p->lex & (LX_DET | LX_QUANT | LX_POSSPRON | LX_NUMW | LX_ADJ)) return 0;
+  if (c->toks.v[i - 1].flags & (TK_NUM | TK_PUNCT | TK_POSS)) return 0;
+  return 1;
+}
+
 static int32_t push_np(dyad_coder *c, uint32_t s, uint32_t e, int pron) {
   ct_np *np = du_vec_push(&c->nps);
   if (!np) return -1;
@@ -475,7 +487,7 @@ int ct_chunks(dyad_coder *c, uint32_t a, uint32_t b) {
       continue;
     }
     uint32_t s = i;
-    while (i < b && !np_breaker(c, i)) {
+    while (i < b && !np_breaker(c, i) && !(i > s && opens_np(c, i))) {
       /* A mention never straddles two NPs; a possessive continues the NP. */
       i++;
     }
