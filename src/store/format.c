@@ -163,7 +163,9 @@ static void json_actor(jw *w, const dyad_actor *a, const char *text, size_t tlen
 static void put_d5(jw *w, double x) {
   char b[40];
   double r = x * 1e5;
-  if (r > -1e11 && r < 1e11 && fabs(fabs(r - trunc(r)) - 0.5) > 1e-4) {
+  double frac = r > -1e11 && r < 1e11 ? r - (double)(long long)r : 0.5;
+  if (frac < 0) frac = -frac;
+  if (frac - 0.5 > 1e-4 || 0.5 - frac > 1e-4) {
     long t = (long)(r < 0 ? r - 0.5 : r + 0.5);
     size_t n = 0;
     if (t < 0 || (t == 0 && signbit(x))) b[n++] = '-';
