@@ -109,8 +109,8 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
        "date_text, story_date, source, source_country, source_sector, target, target_country, "
        "target_sector, code, root, quad, goldstein, plover, plover_mode, plover_context, "
        "modality, negated, place_text, place_name, place_country, place_admin1, lat, lon, "
-       "pattern) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+       "pattern, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&st->ins_dirty, "INSERT INTO dirty (source, target, root, negated) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT (source, target, root, negated) DO NOTHING"},
       {&st->del_events, "DELETE FROM events WHERE id IN (SELECT event_id FROM mentions "
@@ -160,8 +160,9 @@ static int ymd_days(const char *date) {
   return du_ymd_to_days(ymd);
 }
 
+/* Every value bound in this file outlives the step that uses it. */
 static void bt(const db_ops *o, db_stmt *s, int i, const char *v) {
-  o->bind_text(s, i, v, v ? strlen(v) : 0);
+  o->bind_ref(s, i, v, v ? strlen(v) : 0);
 }
 
 int dyad_store_has_story(dyad_store *st, const dyad_story *s, dyad_error *err) {
@@ -191,7 +192,7 @@ static int span_text(const db_ops *o, db_stmt *s, int i, const char *text, size_
                      uint32_t a, uint32_t b) {
   (void)o;
   if (!text || a > b || b > len) o->bind_null(s, i);
-  else o->bind_text(s, i, text + a, b - a);
+  else o->bind_ref(s, i, text + a, b - a);
   return 0;
 }
 
@@ -241,7 +242,7 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     bt(o, u, 2, s->source);
     bt(o, u, 3, s->url);
     bt(o, u, 4, hash);
-    o->bind_text(u, 5, text, s->text_len);
+    o->bind_ref(u, 5, text, s->text_len);
     o->bind_int(u, 6, (int64_t)n);
     bt(o, u, 7, s->id);
     r = o->step(u, err);
@@ -255,7 +256,7 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     bt(o, u, 3, s->source);
     bt(o, u, 4, s->url);
     bt(o, u, 5, hash);
-    o->bind_text(u, 6, text, s->text_len);
+    o->bind_ref(u, 6, text, s->text_len);
     o->bind_int(u, 7, (int64_t)n);
     r = o->step(u, err);
     o->reset(u);
@@ -311,6 +312,8 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
       o->bind_null(m, k++);
     }
     bt(o, m, k++, e->pattern);
+    /* Until deduplication says otherwise, a mention is its own event. */
+    bt(o, m, k++, e->event_id);
     r = o->step(m, err);
     o->reset(m);
     if (r < 0) return DYAD_EDB;
@@ -330,42 +333,68 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
   return DYAD_OK;
 }
 
-/* ---- deduplication ---- */
+/* ---- deduplication ----
+ *
+ * Dirty dyads are regrouped in batches of up to DEDUP_KEYS keys, one
+ * transaction each. A batch is the first keys of `dirty` in key order, up
+ * to a bound key, and takes the same few statements whatever its size:
+ *   1. one DELETE removes the events of its keys;
+ *   2. one scan reads the mentions of its keys, key after key (`dirty`
+ *      drives the join, in the order of its primary key);
+ *   3. each key's mentions are grouped in memory, and each group is
+ *      written with one INSERT;
+ *   4. only mentions whose event id changed are updated: a new mention is
+ *      stored with its own id as event id, which is already right when it
+ *      comes first in its group (most mentions);
+ *   5. one DELETE takes the keys out of `dirty`.
+ * Memory holds one key's mentions and the batch's changed event ids. */
 
+#define DEDUP_KEYS 20000
+
+/* One mention of the key being grouped; strings are in the key's arena. */
 typedef struct dm {
-  char *id, *date, *place, *country, *code, *modality, *story, *publisher, *story_date,
-      *scountry, *tcountry, *plover;
+  const char *id, *date, *place, *country, *code, *modality, *story, *publisher,
+      *story_date, *scountry, *tcountry, *plover, *event_id;
   int day, has_ll;
   double lat, lon, gold;
 } dm;
 
-static void dm_free(dm *m) {
-  du_free(m->id);
-  du_free(m->date);
-  du_free(m->place);
-  du_free(m->country);
-  du_free(m->code);
-  du_free(m->modality);
-  du_free(m->story);
-  du_free(m->publisher);
-  du_free(m->story_date);
-  du_free(m->scountry);
-  du_free(m->tcountry);
-  du_free(m->plover);
+/* A mention whose event id changes. */
+typedef struct relink {
+  const char *mention, *event;
+} relink;
+
+typedef struct dedup {
+  dyad_store *st;
+  const db_ops *o;
+  db_stmt *first, *last, *del, *scan, *ins, *link, *clean;
+  /* the key being read: its strings and mentions */
+  du_arena arena;
+  du_vec ms, grp;
+  char *used;
+  size_t used_cap;
+  const char *src, *tgt, *root;
+  int neg;
+  /* the batch's changed event ids */
+  du_arena link_arena;
+  du_vec links;
+} dedup;
+
+static const char *astr(du_arena *a, const char *s) {
+  if (!s) s = "";
+  return du_arena_strndup(a, s, strlen(s));
 }
 
-static char *dupn(const char *s) { return du_strdup(s ? s : ""); }
-
 /* The most frequent string among the group's values (ties: smallest). */
-static const char *mode_of(dm *g, size_t n, size_t off) {
+static const char *mode_of(const dm *g, size_t n, size_t off) {
   const char *best = "";
   size_t best_n = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *v = *(char **)((char *)&g[i] + off);
+    const char *v = *(const char *const *)((const char *)&g[i] + off);
     if (!v[0]) continue;
     size_t c = 0;
     for (size_t j = 0; j < n; j++) {
-      if (!strcmp(*(char **)((char *)&g[j] + off), v)) c++;
+      if (!strcmp(*(const char *const *)((const char *)&g[j] + off), v)) c++;
     }
     if (c > best_n || (c == best_n && strcmp(v, best) < 0)) {
       best = v;
@@ -375,22 +404,25 @@ static const char *mode_of(dm *g, size_t n, size_t off) {
   return best;
 }
 
-static int count_distinct(dm *g, size_t n, size_t off) {
+static int count_distinct(const dm *g, size_t n, size_t off) {
   int c = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *v = *(char **)((char *)&g[i] + off);
+    const char *v = *(const char *const *)((const char *)&g[i] + off);
     if (!v[0]) continue;
     int dup = 0;
-    for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(*(char **)((char *)&g[j] + off), v);
+    for (size_t j = 0; j < i && !dup; j++) {
+      dup = !strcmp(*(const char *const *)((const char *)&g[j] + off), v);
+    }
     if (!dup) c++;
   }
   return c;
 }
 
-static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *src,
-                       const char *tgt, const char *root, int neg, dm *g, size_t n,
-                       dyad_error *err) {
-  const db_ops *o = st->d->ops;
+/* Write one group as an event, and note its mentions whose event id
+ * differs from the event's. */
+static int write_group(dedup *x, const dm *g, size_t n, dyad_error *err) {
+  const db_ops *o = x->o;
+  db_stmt *ins = x->ins;
   /* The event id is the smallest mention id: independent of order. */
   size_t first = 0;
   for (size_t i = 1; i < n; i++) {
@@ -422,7 +454,9 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
       for (size_t i = 0; i < n && ol < sizeof note; i++) {
         int dup = !g[i].place[0];
         for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(g[j].place, g[i].place);
-        if (!dup) ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].place, g[i].id);
+        if (!dup) {
+          ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].place, g[i].id);
+        }
       }
     }
     if (ndates > 1 && ol < sizeof note) {
@@ -430,7 +464,9 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
       for (size_t i = 0; i < n && ol < sizeof note; i++) {
         int dup = 0;
         for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(g[j].date, g[i].date);
-        if (!dup) ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].date, g[i].id);
+        if (!dup) {
+          ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].date, g[i].id);
+        }
       }
     }
   }
@@ -454,14 +490,14 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
   bt(o, ins, k++, fm->id);
   bt(o, ins, k++, date);
   o->bind_int(ins, k++, du_ymd_to_days(ymd));
-  bt(o, ins, k++, src);
+  bt(o, ins, k++, x->src);
   bt(o, ins, k++, fm->scountry);
-  bt(o, ins, k++, tgt);
+  bt(o, ins, k++, x->tgt);
   bt(o, ins, k++, fm->tcountry);
   bt(o, ins, k++, code);
-  bt(o, ins, k++, root);
-  o->bind_int(ins, k++, neg);
-  int r = atoi(root);
+  bt(o, ins, k++, x->root);
+  o->bind_int(ins, k++, x->neg);
+  int r = atoi(x->root);
   o->bind_int(ins, k++, r <= 5 ? 1 : r <= 8 ? 2 : r <= 13 ? 3 : 4);
   o->bind_double(ins, k++, gsum / (double)n);
   bt(o, ins, k++, fm->plover);
@@ -485,67 +521,44 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
   o->reset(ins);
   if (rc < 0) return DYAD_EDB;
   for (size_t i = 0; i < n; i++) {
-    bt(o, link, 1, fm->id);
-    bt(o, link, 2, g[i].id);
-    rc = o->step(link, err);
-    o->reset(link);
-    if (rc < 0) return DYAD_EDB;
+    if (g[i].event_id && !strcmp(g[i].event_id, fm->id)) continue;
+    relink *l = du_vec_push(&x->links);
+    if (!l) return du_err(err, DYAD_ENOMEM, "out of memory");
+    l->mention = astr(&x->link_arena, g[i].id);
+    l->event = astr(&x->link_arena, fm->id);
+    if (!l->mention || !l->event) return du_err(err, DYAD_ENOMEM, "out of memory");
   }
   return DYAD_OK;
 }
 
-/* Regroup every mention of one dyad. */
-static int dedup_key(dyad_store *st, const char *src, const char *tgt, const char *root,
-                     int neg, db_stmt *sel, db_stmt *del, db_stmt *ins, db_stmt *link,
-                     dyad_error *err) {
-  const db_ops *o = st->d->ops;
-  bt(o, del, 1, src);
-  bt(o, del, 2, tgt);
-  bt(o, del, 3, root);
-  o->bind_int(del, 4, neg);
-  int r = o->step(del, err);
-  o->reset(del);
-  if (r < 0) return DYAD_EDB;
-  du_vec v;
-  du_vec_init(&v, sizeof(dm));
-  bt(o, sel, 1, src);
-  bt(o, sel, 2, tgt);
-  bt(o, sel, 3, root);
-  o->bind_int(sel, 4, neg);
-  while ((r = o->step(sel, err)) == 1) {
-    dm *m = du_vec_push(&v);
-    if (!m) {
-      r = -1;
-      break;
-    }
-    m->id = dupn(o->col_text(sel, 0));
-    m->day = (int)o->col_int(sel, 1);
-    m->date = dupn(o->col_text(sel, 2));
-    m->place = dupn(o->col_text(sel, 3));
-    m->country = dupn(o->col_text(sel, 4));
-    m->has_ll = o->col_text(sel, 5) != NULL;
-    m->lat = o->col_double(sel, 5);
-    m->lon = o->col_double(sel, 6);
-    m->code = dupn(o->col_text(sel, 7));
-    m->gold = o->col_double(sel, 8);
-    m->modality = dupn(o->col_text(sel, 9));
-    m->story = dupn(o->col_text(sel, 10));
-    m->publisher = dupn(o->col_text(sel, 11));
-    m->story_date = dupn(o->col_text(sel, 12));
-    m->scountry = dupn(o->col_text(sel, 13));
-    m->tcountry = dupn(o->col_text(sel, 14));
-    m->plover = dupn(o->col_text(sel, 15));
+static int dm_cmp(const void *a, const void *b) {
+  const dm *x = a, *y = b;
+  if (x->day != y->day) return x->day < y->day ? -1 : 1;
+  return strcmp(x->id, y->id);
+}
+
+/* Group the mentions read for the current key. */
+static int group_key(dedup *x, dyad_error *err) {
+  dm *all = x->ms.data;
+  size_t n = x->ms.len, i = 0;
+  if (!n) return DYAD_OK;
+  /* Sweep in (day, id) order, compared as bytes on both backends: a group
+   * takes the mentions within a day of its first; mentions placed in
+   * different countries are different happenings, mentions without a
+   * place join the first group. */
+  qsort(all, n, sizeof *all, dm_cmp);
+  x->grp.len = 0;
+  if (du_vec_reserve(&x->grp, n)) return du_err(err, DYAD_ENOMEM, "out of memory");
+  if (x->used_cap < n) {
+    char *u = du_realloc(x->used, n);
+    if (!u) return du_err(err, DYAD_ENOMEM, "out of memory");
+    x->used = u;
+    x->used_cap = n;
   }
-  o->reset(sel);
-  int rc = r < 0 ? DYAD_EDB : DYAD_OK;
-  /* Sweep in (day, id) order: a group takes the mentions within a day of
-   * its first; mentions placed in different countries are different
-   * happenings, mentions without a place join the first group. */
-  dm *all = v.data;
-  size_t n = v.len, i = 0;
-  dm *grp = du_malloc((n ? n : 1) * sizeof *grp);
-  char *used = du_calloc(n ? n : 1, 1);
-  if (!grp || !used) rc = DYAD_ENOMEM;
+  memset(x->used, 0, n);
+  dm *grp = x->grp.data;
+  char *used = x->used;
+  int rc = DYAD_OK;
   while (rc == DYAD_OK && i < n) {
     if (used[i]) {
       i++;
@@ -573,93 +586,201 @@ static int dedup_key(dyad_store *st, const char *src, const char *tgt, const cha
           used[b] = 1;
         }
       }
-      if (gn) rc = write_group(st, ins, link, src, tgt, root, neg, grp, gn, err);
+      if (gn) rc = write_group(x, grp, gn, err);
     }
     i = end;
   }
-  du_free(grp);
-  du_free(used);
-  for (size_t k = 0; k < v.len; k++) dm_free(&DU_VEC_AT(&v, dm, k));
-  du_vec_free(&v);
   return rc;
 }
 
+/* One row of the scan: start a new key when it differs, then keep the
+ * mention. */
+static int read_mention(dedup *x, db_stmt *s, dyad_error *err) {
+  const db_ops *o = x->o;
+  const char *src = o->col_text(s, 0), *tgt = o->col_text(s, 1), *root = o->col_text(s, 2);
+  int neg = (int)o->col_int(s, 3);
+  if (!src) src = "";
+  if (!tgt) tgt = "";
+  if (!root) root = "";
+  if (!x->src || neg != x->neg || strcmp(src, x->src) || strcmp(tgt, x->tgt) ||
+      strcmp(root, x->root)) {
+    int rc = group_key(x, err);
+    if (rc) return rc;
+    x->ms.len = 0;
+    du_arena_reset(&x->arena);
+    x->src = astr(&x->arena, src);
+    x->tgt = astr(&x->arena, tgt);
+    x->root = astr(&x->arena, root);
+    x->neg = neg;
+    if (!x->src || !x->tgt || !x->root) return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  dm *m = du_vec_push(&x->ms);
+  if (!m) return du_err(err, DYAD_ENOMEM, "out of memory");
+  du_arena *a = &x->arena;
+  m->id = astr(a, o->col_text(s, 4));
+  m->day = (int)o->col_int(s, 5);
+  m->date = astr(a, o->col_text(s, 6));
+  m->place = astr(a, o->col_text(s, 7));
+  m->country = astr(a, o->col_text(s, 8));
+  m->has_ll = o->col_text(s, 9) != NULL;
+  m->lat = o->col_double(s, 9);
+  m->lon = o->col_double(s, 10);
+  m->code = astr(a, o->col_text(s, 11));
+  m->gold = o->col_double(s, 12);
+  m->modality = astr(a, o->col_text(s, 13));
+  m->story = astr(a, o->col_text(s, 14));
+  m->publisher = astr(a, o->col_text(s, 15));
+  m->story_date = astr(a, o->col_text(s, 16));
+  m->scountry = astr(a, o->col_text(s, 17));
+  m->tcountry = astr(a, o->col_text(s, 18));
+  m->plover = astr(a, o->col_text(s, 19));
+  m->event_id = o->col_text(s, 20) ? astr(a, o->col_text(s, 20)) : NULL;
+  if (!m->id || !m->date || !m->place || !m->country || !m->code || !m->modality ||
+      !m->story || !m->publisher || !m->story_date || !m->scountry || !m->tcountry ||
+      !m->plover || (o->col_text(s, 20) && !m->event_id)) {
+    return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  return DYAD_OK;
+}
+
+static int relink_cmp(const void *a, const void *b) {
+  return strcmp(((const relink *)a)->mention, ((const relink *)b)->mention);
+}
+
+/* Bind the batch's bound key to parameters 1-4 of S. */
+static void bind_key(dedup *x, db_stmt *s, char *const key[3], int neg) {
+  bt(x->o, s, 1, key[0]);
+  bt(x->o, s, 2, key[1]);
+  bt(x->o, s, 3, key[2]);
+  x->o->bind_int(s, 4, neg);
+}
+
+/* The last key of the next batch into KEY/NEG; *FOUND is 0 when `dirty`
+ * is empty. */
+static int next_bound(dedup *x, char *key[3], int *neg, int *found, dyad_error *err) {
+  const db_ops *o = x->o;
+  db_stmt *q = x->first;
+  int r = o->step(q, err);
+  if (r == 0) {
+    /* Fewer than DEDUP_KEYS left: the batch ends at the last one. */
+    o->reset(q);
+    q = x->last;
+    r = o->step(q, err);
+  }
+  int rc = r < 0 ? DYAD_EDB : DYAD_OK;
+  *found = r == 1;
+  for (int i = 0; i < 3 && r == 1 && !rc; i++) {
+    key[i] = du_strdup(o->col_text(q, i) ? o->col_text(q, i) : "");
+    if (!key[i]) rc = du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  if (r == 1) *neg = (int)o->col_int(q, 3);
+  o->reset(q);
+  return rc;
+}
+
+static int dedup_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
+  const db_ops *o = x->o;
+  bind_key(x, x->del, key, neg);
+  int r = o->step(x->del, err);
+  o->reset(x->del);
+  if (r < 0) return DYAD_EDB;
+  x->src = x->tgt = x->root = NULL;
+  x->ms.len = 0;
+  x->links.len = 0;
+  du_arena_reset(&x->arena);
+  du_arena_reset(&x->link_arena);
+  int rc = DYAD_OK;
+  bind_key(x, x->scan, key, neg);
+  while ((r = o->step(x->scan, err)) == 1) {
+    if ((rc = read_mention(x, x->scan, err))) break;
+  }
+  o->reset(x->scan);
+  if (r < 0) rc = DYAD_EDB;
+  if (!rc) rc = group_key(x, err);
+  if (rc) return rc;
+  /* In id order: the primary key index is walked once, forwards. */
+  relink *l = x->links.data;
+  if (x->links.len) qsort(l, x->links.len, sizeof *l, relink_cmp);
+  for (size_t i = 0; i < x->links.len; i++) {
+    bt(o, x->link, 1, l[i].event);
+    bt(o, x->link, 2, l[i].mention);
+    r = o->step(x->link, err);
+    o->reset(x->link);
+    if (r < 0) return DYAD_EDB;
+  }
+  bind_key(x, x->clean, key, neg);
+  r = o->step(x->clean, err);
+  o->reset(x->clean);
+  return r < 0 ? DYAD_EDB : DYAD_OK;
+}
+
 int dyad_store_dedup(dyad_store *st, dyad_error *err) {
-  const db_ops *o = st->d->ops;
-  db_stmt *keys = NULL, *sel = NULL, *del = NULL, *ins = NULL, *link = NULL, *clean = NULL;
-  int rc = db_prepare(st->d, "SELECT source, target, root, negated FROM dirty "
-                             "ORDER BY source, target, root, negated LIMIT 2000", &keys, err);
-  if (!rc) rc = db_prepare(st->d,
-                           "SELECT m.id, m.day, m.date, m.place_name, m.place_country, m.lat, m.lon, "
-                           "m.code, m.goldstein, m.modality, m.story_id, s.source, m.story_date, "
-                           "m.source_country, m.target_country, m.plover FROM mentions m "
-                           "JOIN stories s ON s.id = m.story_id WHERE m.source = ? AND "
-                           "m.target = ? AND m.root = ? AND m.negated = ? ORDER BY m.day, m.id",
-                           &sel, err);
-  if (!rc) rc = db_prepare(st->d, "DELETE FROM events WHERE source = ? AND target = ? AND "
-                                  "root = ? AND negated = ?", &del, err);
-  if (!rc) rc = db_prepare(st->d,
-                           "INSERT INTO events (id, date, day, source, source_country, target, "
-                           "target_country, code, root, negated, quad, goldstein, plover, modality, "
-                           "place_name, place_country, lat, lon, n_mentions, n_stories, n_sources, "
-                           "first_seen, conflict, conflict_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           &ins, err);
-  if (!rc) rc = db_prepare(st->d, "UPDATE mentions SET event_id = ? WHERE id = ?", &link, err);
-  if (!rc) rc = db_prepare(st->d, "DELETE FROM dirty WHERE source = ? AND target = ? AND "
-                                  "root = ? AND negated = ?", &clean, err);
-  /* Batches of dirty dyads, each batch in one transaction. */
+  dedup x;
+  memset(&x, 0, sizeof x);
+  x.st = st;
+  x.o = st->d->ops;
+  du_arena_init(&x.arena, 16 * 1024);
+  du_arena_init(&x.link_arena, 64 * 1024);
+  du_vec_init(&x.ms, sizeof(dm));
+  du_vec_init(&x.grp, sizeof(dm));
+  du_vec_init(&x.links, sizeof(relink));
+  char limit[160];
+  snprintf(limit, sizeof limit,
+           "SELECT source, target, root, negated FROM dirty ORDER BY source, target, root, "
+           "negated LIMIT 1 OFFSET %d", DEDUP_KEYS - 1);
+  /* Row values compare keys as ORDER BY orders them, on both backends. */
+#define IN_BATCH(t) "(" t "source, " t "target, " t "root, " t "negated) <= (?, ?, ?, ?)"
+  struct { db_stmt **s; const char *sql; } prep[] = {
+      {&x.first, limit},
+      {&x.last, "SELECT source, target, root, negated FROM dirty ORDER BY source DESC, "
+                "target DESC, root DESC, negated DESC LIMIT 1"},
+      {&x.del, "DELETE FROM events WHERE (source, target, root, negated) IN (SELECT source, "
+               "target, root, negated FROM dirty WHERE " IN_BATCH("") ")"},
+      /* CROSS JOIN: SQLite keeps this join order (dirty drives, in key
+       * order); PostgreSQL plans it as an inner join. */
+      {&x.scan, "SELECT d.source, d.target, d.root, d.negated, m.id, m.day, m.date, "
+                "m.place_name, m.place_country, m.lat, m.lon, m.code, m.goldstein, m.modality, "
+                "m.story_id, s.source, m.story_date, m.source_country, m.target_country, "
+                "m.plover, m.event_id FROM dirty d CROSS JOIN mentions m CROSS JOIN stories s "
+                "WHERE " IN_BATCH("d.") " AND m.source = d.source AND m.target = d.target AND "
+                "m.root = d.root AND m.negated = d.negated AND s.id = m.story_id "
+                "ORDER BY d.source, d.target, d.root, d.negated"},
+      {&x.ins, "INSERT INTO events (id, date, day, source, source_country, target, "
+               "target_country, code, root, negated, quad, goldstein, plover, modality, "
+               "place_name, place_country, lat, lon, n_mentions, n_stories, n_sources, "
+               "first_seen, conflict, conflict_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&x.link, "UPDATE mentions SET event_id = ? WHERE id = ?"},
+      {&x.clean, "DELETE FROM dirty WHERE " IN_BATCH("")},
+  };
+#undef IN_BATCH
+  int rc = DYAD_OK;
+  for (size_t i = 0; i < DU_ARRAY_LEN(prep) && !rc; i++) {
+    rc = db_prepare(st->d, prep[i].sql, prep[i].s, err);
+  }
   while (!rc) {
     if ((rc = dyad_store_begin(st, err))) break;
-    int nk = 0;
-    du_vec ks;
-    du_vec_init(&ks, sizeof(char *));
-    int r;
-    while ((r = o->step(keys, err)) == 1) {
-      char **p = du_vec_push(&ks);
-      if (!p) break;
-      char buf[512];
-      snprintf(buf, sizeof buf, "%s\t%s\t%s\t%lld", o->col_text(keys, 0), o->col_text(keys, 1),
-               o->col_text(keys, 2), (long long)o->col_int(keys, 3));
-      *p = du_strdup(buf);
-    }
-    o->reset(keys);
-    if (r < 0) rc = DYAD_EDB;
-    for (size_t i = 0; i < ks.len && !rc; i++) {
-      char *k = DU_VEC_AT(&ks, char *, i);
-      char *f[4];
-      f[0] = k;
-      f[1] = strchr(f[0], '\t');
-      *f[1]++ = '\0';
-      f[2] = strchr(f[1], '\t');
-      *f[2]++ = '\0';
-      f[3] = strchr(f[2], '\t');
-      *f[3]++ = '\0';
-      int neg = atoi(f[3]);
-      rc = dedup_key(st, f[0], f[1], f[2], neg, sel, del, ins, link, err);
-      if (!rc) {
-        bt(o, clean, 1, f[0]);
-        bt(o, clean, 2, f[1]);
-        bt(o, clean, 3, f[2]);
-        o->bind_int(clean, 4, neg);
-        if (o->step(clean, err) < 0) rc = DYAD_EDB;
-        o->reset(clean);
-      }
-      nk++;
-    }
-    for (size_t i = 0; i < ks.len; i++) du_free(DU_VEC_AT(&ks, char *, i));
-    du_vec_free(&ks);
+    char *key[3] = {NULL, NULL, NULL};
+    int neg = 0, found = 0;
+    rc = next_bound(&x, key, &neg, &found, err);
+    if (!rc && found) rc = dedup_batch(&x, key, neg, err);
+    for (int i = 0; i < 3; i++) du_free(key[i]);
     if (rc) {
       dyad_store_rollback(st, NULL);
       break;
     }
-    if ((rc = dyad_store_commit(st, err))) break;
-    if (nk == 0) break;
+    if ((rc = dyad_store_commit(st, err)) || !found) break;
   }
-  db_stmt *all[] = {keys, sel, del, ins, link, clean};
+  db_stmt *all[] = {x.first, x.last, x.del, x.scan, x.ins, x.link, x.clean};
   for (size_t i = 0; i < DU_ARRAY_LEN(all); i++) {
-    if (all[i]) o->finalize(all[i]);
+    if (all[i]) x.o->finalize(all[i]);
   }
+  du_arena_free(&x.arena);
+  du_arena_free(&x.link_arena);
+  du_vec_free(&x.ms);
+  du_vec_free(&x.grp);
+  du_vec_free(&x.links);
+  du_free(x.used);
   return rc;
 }
 
