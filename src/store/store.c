@@ -367,7 +367,7 @@ typedef struct relink {
 typedef struct dedup {
   dyad_store *st;
   const db_ops *o;
-  db_stmt *first, *last, *del, *scan, *ins, *link, *clean;
+  db_stmt *first, *last, *del, *scan, *publisher, *ins, *link, *clean;
   /* the key being read: its strings and mentions */
   du_arena arena;
   du_vec ms, grp;
@@ -418,11 +418,35 @@ static int count_distinct(const dm *g, size_t n, size_t off) {
   return c;
 }
 
+/* The publishers of a group's stories (a single mention's is not needed:
+ * it is one source whatever it is). */
+static int find_publishers(dedup *x, dm *g, size_t n, dyad_error *err) {
+  const db_ops *o = x->o;
+  for (size_t i = 0; i < n; i++) {
+    g[i].publisher = "";
+    for (size_t j = 0; j < i && !g[i].publisher[0]; j++) {
+      if (!strcmp(g[j].story, g[i].story)) g[i].publisher = g[j].publisher;
+    }
+    if (g[i].publisher[0]) continue;
+    bt(o, x->publisher, 1, g[i].story);
+    int r = o->step(x->publisher, err);
+    if (r == 1) g[i].publisher = astr(&x->arena, o->col_text(x->publisher, 0));
+    o->reset(x->publisher);
+    if (r < 0) return DYAD_EDB;
+    if (!g[i].publisher) return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  return DYAD_OK;
+}
+
 /* Write one group as an event, and note its mentions whose event id
  * differs from the event's. */
-static int write_group(dedup *x, const dm *g, size_t n, dyad_error *err) {
+static int write_group(dedup *x, dm *g, size_t n, dyad_error *err) {
   const db_ops *o = x->o;
   db_stmt *ins = x->ins;
+  if (n > 1) {
+    int rc = find_publishers(x, g, n, err);
+    if (rc) return rc;
+  }
   /* The event id is the smallest mention id: independent of order. */
   size_t first = 0;
   for (size_t i = 1; i < n; i++) {
@@ -434,7 +458,7 @@ static int write_group(dedup *x, const dm *g, size_t n, dyad_error *err) {
   int nplaces = count_distinct(g, n, offsetof(dm, place));
   int ndates = count_distinct(g, n, offsetof(dm, date));
   int nstories = count_distinct(g, n, offsetof(dm, story));
-  int nsources = count_distinct(g, n, offsetof(dm, publisher));
+  int nsources = n > 1 ? count_distinct(g, n, offsetof(dm, publisher)) : 1;
   if (nsources < 1) nsources = 1;
   double gsum = 0;
   int asserted = 0;
@@ -629,15 +653,15 @@ static int read_mention(dedup *x, db_stmt *s, dyad_error *err) {
   m->gold = o->col_double(s, 12);
   m->modality = astr(a, o->col_text(s, 13));
   m->story = astr(a, o->col_text(s, 14));
-  m->publisher = astr(a, o->col_text(s, 15));
-  m->story_date = astr(a, o->col_text(s, 16));
-  m->scountry = astr(a, o->col_text(s, 17));
-  m->tcountry = astr(a, o->col_text(s, 18));
-  m->plover = astr(a, o->col_text(s, 19));
-  m->event_id = o->col_text(s, 20) ? astr(a, o->col_text(s, 20)) : NULL;
+  m->publisher = "";
+  m->story_date = astr(a, o->col_text(s, 15));
+  m->scountry = astr(a, o->col_text(s, 16));
+  m->tcountry = astr(a, o->col_text(s, 17));
+  m->plover = astr(a, o->col_text(s, 18));
+  m->event_id = o->col_text(s, 19) ? astr(a, o->col_text(s, 19)) : NULL;
   if (!m->id || !m->date || !m->place || !m->country || !m->code || !m->modality ||
-      !m->story || !m->publisher || !m->story_date || !m->scountry || !m->tcountry ||
-      !m->plover || (o->col_text(s, 20) && !m->event_id)) {
+      !m->story || !m->story_date || !m->scountry || !m->tcountry || !m->plover ||
+      (o->col_text(s, 19) && !m->event_id)) {
     return du_err(err, DYAD_ENOMEM, "out of memory");
   }
   return DYAD_OK;
@@ -740,11 +764,11 @@ int dyad_store_dedup(dyad_store *st, dyad_error *err) {
        * order); PostgreSQL plans it as an inner join. */
       {&x.scan, "SELECT d.source, d.target, d.root, d.negated, m.id, m.day, m.date, "
                 "m.place_name, m.place_country, m.lat, m.lon, m.code, m.goldstein, m.modality, "
-                "m.story_id, s.source, m.story_date, m.source_country, m.target_country, "
-                "m.plover, m.event_id FROM dirty d CROSS JOIN mentions m CROSS JOIN stories s "
-                "WHERE " IN_BATCH("d.") " AND m.source = d.source AND m.target = d.target AND "
-                "m.root = d.root AND m.negated = d.negated AND s.id = m.story_id "
-                "ORDER BY d.source, d.target, d.root, d.negated"},
+                "m.story_id, m.story_date, m.source_country, m.target_country, m.plover, "
+                "m.event_id FROM dirty d CROSS JOIN mentions m WHERE " IN_BATCH("d.") " AND "
+                "m.source = d.source AND m.target = d.target AND m.root = d.root AND "
+                "m.negated = d.negated ORDER BY d.source, d.target, d.root, d.negated"},
+      {&x.publisher, "SELECT source FROM stories WHERE id = ?"},
       {&x.ins, "INSERT INTO events (id, date, day, source, source_country, target, "
                "target_country, code, root, negated, quad, goldstein, plover, modality, "
                "place_name, place_country, lat, lon, n_mentions, n_stories, n_sources, "
@@ -771,7 +795,7 @@ int dyad_store_dedup(dyad_store *st, dyad_error *err) {
     }
     if ((rc = dyad_store_commit(st, err)) || !found) break;
   }
-  db_stmt *all[] = {x.first, x.last, x.del, x.scan, x.ins, x.link, x.clean};
+  db_stmt *all[] = {x.first, x.last, x.del, x.scan, x.publisher, x.ins, x.link, x.clean};
   for (size_t i = 0; i < DU_ARRAY_LEN(all); i++) {
     if (all[i]) x.o->finalize(all[i]);
   }
