@@ -19,10 +19,23 @@
 
 #include "store/db.h"
 
+/* A dyad whose mentions changed in the open transaction. */
+typedef struct dkey {
+  const char *src, *tgt, *root;
+  int neg;
+  uint64_t hash;
+} dkey;
+
 struct dyad_store {
   db *d;
   db_stmt *get_hash, *del_mentions, *old_keys, *ins_story, *upd_story, *ins_mention,
       *ins_dirty, *del_events;
+  /* The dyads made dirty in the open transaction, each once, written to
+   * `dirty` in key order when it commits. */
+  du_arena dirty_strs;
+  du_vec dirty;        /* dkey */
+  uint32_t *dirty_set; /* open addressing: index into dirty + 1, 0 empty */
+  size_t dirty_cap;    /* slots in dirty_set, a power of two */
 };
 
 static const char *const schema[] = {
@@ -70,10 +83,19 @@ static void finalize_all(dyad_store *st) {
   }
 }
 
+static void dirty_forget(dyad_store *st) {
+  st->dirty.len = 0;
+  du_arena_reset(&st->dirty_strs);
+  if (st->dirty_set) memset(st->dirty_set, 0, st->dirty_cap * sizeof *st->dirty_set);
+}
+
 void dyad_store_close(dyad_store *st) {
   if (!st) return;
   if (st->d->in_tx) db_exec(st->d, "ROLLBACK", NULL);
   finalize_all(st);
+  du_arena_free(&st->dirty_strs);
+  du_vec_free(&st->dirty);
+  du_free(st->dirty_set);
   st->d->ops->close(st->d);
   du_free(st);
 }
@@ -82,6 +104,8 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
   if (!target || !*target) return du_err(err, DYAD_EINVAL, "no database given");
   dyad_store *st = du_calloc(1, sizeof *st);
   if (!st) return du_err(err, DYAD_ENOMEM, "out of memory");
+  du_arena_init(&st->dirty_strs, 64 * 1024);
+  du_vec_init(&st->dirty, sizeof(dkey));
   int rc;
   if (!strncmp(target, "postgresql://", 13) || !strncmp(target, "postgres://", 11)) {
     rc = db_open_postgres(target, &st->d, err);
@@ -89,6 +113,7 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
     rc = db_open_sqlite(target, &st->d, err);
   }
   if (rc) {
+    du_arena_free(&st->dirty_strs);
     du_free(st);
     return rc;
   }
@@ -127,19 +152,50 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
   return DYAD_OK;
 }
 
+static int dirty_insert(dyad_store *st, const char *src, const char *tgt, const char *root,
+                        int neg, dyad_error *err);
+
+static int dkey_cmp(const void *a, const void *b) {
+  const dkey *x = a, *y = b;
+  int c = strcmp(x->src, y->src);
+  if (!c) c = strcmp(x->tgt, y->tgt);
+  if (!c) c = strcmp(x->root, y->root);
+  if (!c) c = (x->neg > y->neg) - (x->neg < y->neg);
+  return c;
+}
+
+/* Write the transaction's dirty dyads, in key order (each b-tree page of
+ * `dirty` is then visited once). */
+static int dirty_flush(dyad_store *st, dyad_error *err) {
+  dkey *k = st->dirty.data;
+  size_t n = st->dirty.len;
+  if (n) qsort(k, n, sizeof *k, dkey_cmp);
+  int rc = DYAD_OK;
+  for (size_t i = 0; i < n && !rc; i++) {
+    rc = dirty_insert(st, k[i].src, k[i].tgt, k[i].root, k[i].neg, err);
+  }
+  dirty_forget(st);
+  return rc;
+}
+
 int dyad_store_begin(dyad_store *st, dyad_error *err) {
+  dirty_forget(st);
   int rc = db_exec(st->d, "BEGIN", err);
   if (!rc) st->d->in_tx = 1;
   return rc;
 }
 
 int dyad_store_commit(dyad_store *st, dyad_error *err) {
-  int rc = db_exec(st->d, "COMMIT", err);
+  /* On failure the transaction stays open for the caller to roll back. */
+  int rc = dirty_flush(st, err);
+  if (rc) return rc;
+  rc = db_exec(st->d, "COMMIT", err);
   st->d->in_tx = 0;
   return rc;
 }
 
 int dyad_store_rollback(dyad_store *st, dyad_error *err) {
+  dirty_forget(st);
   int rc = db_exec(st->d, "ROLLBACK", err);
   st->d->in_tx = 0;
   return rc;
@@ -176,8 +232,8 @@ int dyad_store_has_story(dyad_store *st, const dyad_story *s, dyad_error *err) {
   return same;
 }
 
-static int mark_dirty(dyad_store *st, const char *src, const char *tgt, const char *root,
-                      int neg, dyad_error *err) {
+static int dirty_insert(dyad_store *st, const char *src, const char *tgt, const char *root,
+                        int neg, dyad_error *err) {
   const db_ops *o = st->d->ops;
   bt(o, st->ins_dirty, 1, src);
   bt(o, st->ins_dirty, 2, tgt);
@@ -186,6 +242,61 @@ static int mark_dirty(dyad_store *st, const char *src, const char *tgt, const ch
   int r = o->step(st->ins_dirty, err);
   o->reset(st->ins_dirty);
   return r < 0 ? DYAD_EDB : DYAD_OK;
+}
+
+static const char *dirty_str(dyad_store *st, const char *s) {
+  if (!s) s = "";
+  return du_arena_strndup(&st->dirty_strs, s, strlen(s));
+}
+
+/* Mark a dyad for regrouping: in a transaction, once, at commit; outside
+ * one, at once. */
+static int mark_dirty(dyad_store *st, const char *src, const char *tgt, const char *root,
+                      int neg, dyad_error *err) {
+  if (!st->d->in_tx) return dirty_insert(st, src, tgt, root, neg, err);
+  if (!src) src = "";
+  if (!tgt) tgt = "";
+  if (!root) root = "";
+  uint64_t h = du_hash(src, strlen(src));
+  h = h * 31 + du_hash(tgt, strlen(tgt));
+  h = h * 31 + du_hash(root, strlen(root));
+  h = h * 31 + (uint64_t)neg;
+  if (2 * (st->dirty.len + 1) > st->dirty_cap) {
+    /* Grow the set to keep it at most half full. */
+    size_t cap = st->dirty_cap ? st->dirty_cap * 2 : 1024;
+    uint32_t *set = du_calloc(cap, sizeof *set);
+    if (!set) return du_err(err, DYAD_ENOMEM, "out of memory");
+    const dkey *k = st->dirty.data;
+    for (size_t i = 0; i < st->dirty.len; i++) {
+      size_t j = (size_t)k[i].hash & (cap - 1);
+      while (set[j]) j = (j + 1) & (cap - 1);
+      set[j] = (uint32_t)(i + 1);
+    }
+    du_free(st->dirty_set);
+    st->dirty_set = set;
+    st->dirty_cap = cap;
+  }
+  size_t j = (size_t)h & (st->dirty_cap - 1);
+  for (; st->dirty_set[j]; j = (j + 1) & (st->dirty_cap - 1)) {
+    const dkey *k = &DU_VEC_AT(&st->dirty, dkey, st->dirty_set[j] - 1);
+    if (k->hash == h && k->neg == neg && !strcmp(k->src, src) && !strcmp(k->tgt, tgt) &&
+        !strcmp(k->root, root)) {
+      return DYAD_OK;
+    }
+  }
+  dkey *k = du_vec_push(&st->dirty);
+  if (!k) return du_err(err, DYAD_ENOMEM, "out of memory");
+  k->src = dirty_str(st, src);
+  k->tgt = dirty_str(st, tgt);
+  k->root = dirty_str(st, root);
+  k->neg = neg;
+  k->hash = h;
+  if (!k->src || !k->tgt || !k->root) {
+    st->dirty.len--;
+    return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  st->dirty_set[j] = (uint32_t)st->dirty.len;
+  return DYAD_OK;
 }
 
 static int span_text(const db_ops *o, db_stmt *s, int i, const char *text, size_t len,
@@ -317,17 +428,9 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     r = o->step(m, err);
     o->reset(m);
     if (r < 0) return DYAD_EDB;
-    /* Mark the dyad dirty once per story. */
-    int seen = 0;
-    for (size_t j = 0; j < i && !seen; j++) {
-      seen = !strcmp(ev[j].source.code, e->source.code) &&
-             !strcmp(ev[j].target.code, e->target.code) && !strcmp(ev[j].root, e->root) &&
-             (ev[j].modality == DYAD_MODE_NEGATED) == (e->modality == DYAD_MODE_NEGATED);
-    }
-    if (!seen && mark_dirty(st, e->source.code, e->target.code, e->root,
-                            e->modality == DYAD_MODE_NEGATED, err)) {
-      return DYAD_EDB;
-    }
+    int rc = mark_dirty(st, e->source.code, e->target.code, e->root,
+                        e->modality == DYAD_MODE_NEGATED, err);
+    if (rc) return rc;
   }
   (void)span_text;
   return DYAD_OK;
