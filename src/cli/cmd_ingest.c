@@ -41,7 +41,7 @@ static void ingest_usage(FILE *f) {
         "Codes stories and stores them with their events in TARGET: a SQLite file\n"
         "(default dyad.db, or $DYAD_DB) or a postgresql:// URL. Ingesting the same\n"
         "story again changes nothing; a changed text replaces its events. Each\n"
-        "batch of stories (default 10000) is one transaction, so a killed run can\n"
+        "batch of stories (default 20000) is one transaction, so a killed run can\n"
         "simply be run again. Then mentions of the same happening are grouped.\n"
         "'-' reads standard input.\n"
         "\n"
@@ -443,7 +443,7 @@ int cmd_ingest(int argc, char **argv) {
   if (!dbt || !*dbt) dbt = "dyad.db";
   const char *kbs[16];
   size_t nkb = 0;
-  long batch_n = 10000;
+  long batch_n = 20000;
   int informat = DYAD_IN_JSONL, quiet = 0, stats = 0, dedup = 1, jobs = 1;
   const char *date = NULL;
   const char *files[256];
