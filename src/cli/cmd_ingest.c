@@ -532,6 +532,13 @@ int cmd_ingest(int argc, char **argv) {
     }
   }
   g.t0 = g.last = now_s();
+  /* Into an empty store: build the indexes only grouping and readers need
+   * once at the end, rather than row by row. */
+  int deferred = 0;
+  if (rc == EXIT_OKAY && dyad_store_defer_indexes(g.st, &deferred, &e)) {
+    cli_print_error(&e);
+    rc = EXIT_IO;
+  }
   if (rc == EXIT_OKAY && dyad_store_begin(g.st, &e)) {
     cli_print_error(&e);
     rc = EXIT_IO;
@@ -567,7 +574,7 @@ int cmd_ingest(int argc, char **argv) {
   }
   double t_dedup = now_s();
   g.t_store += t_dedup - t;
-  if (rc == EXIT_OKAY && dedup && dyad_store_dedup(g.st, &e)) {
+  if (rc == EXIT_OKAY && (dedup ? dyad_store_dedup(g.st, &e) : dyad_store_build_indexes(g.st, &e))) {
     cli_print_error(&e);
     rc = EXIT_IO;
   }

@@ -55,8 +55,6 @@ static const char *const schema[] = {
     "place_country TEXT, place_admin1 TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, "
     "pattern TEXT, event_id TEXT)",
     "CREATE INDEX IF NOT EXISTS mentions_story ON mentions(story_id)",
-    "CREATE INDEX IF NOT EXISTS mentions_key ON mentions(source, target, root, negated, day)",
-    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions(event_id)",
     "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, date TEXT NOT NULL, "
     "day INTEGER NOT NULL, source TEXT NOT NULL, source_country TEXT, target TEXT NOT NULL, "
     "target_country TEXT, code TEXT NOT NULL, root TEXT NOT NULL, negated INTEGER NOT NULL, "
@@ -65,12 +63,53 @@ static const char *const schema[] = {
     "n_stories INTEGER, n_sources INTEGER, first_seen TEXT, conflict INTEGER, "
     "conflict_note TEXT)",
     "CREATE INDEX IF NOT EXISTS events_key ON events(source, target, root, negated)",
-    "CREATE INDEX IF NOT EXISTS events_dyad ON events(source_country, target_country, day)",
-    "CREATE INDEX IF NOT EXISTS events_day ON events(day)",
     "CREATE TABLE IF NOT EXISTS dirty (source TEXT NOT NULL, target TEXT NOT NULL, "
     "root TEXT NOT NULL, negated INTEGER NOT NULL, "
     "PRIMARY KEY (source, target, root, negated))",
 };
+
+/* Indexes that only grouping and readers use. Opening a store does not
+ * create them (a reader must never wait to build one): grouping builds
+ * any that is missing (mentions_key before it starts, the rest when it
+ * ends), and so does dyad_store_build_indexes. A bulk load into an empty
+ * store drops them (dyad_store_defer_indexes), so that each is built
+ * once, from sorted rows, instead of being updated row by row and
+ * rewritten by every transaction. The first one is mentions_key. */
+static const char *const deferrable[] = {
+    "CREATE INDEX IF NOT EXISTS mentions_key ON mentions(source, target, root, negated, day)",
+    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions(event_id)",
+    "CREATE INDEX IF NOT EXISTS events_dyad ON events(source_country, target_country, day)",
+    "CREATE INDEX IF NOT EXISTS events_day ON events(day)",
+};
+static const char *const deferrable_names[] = {"mentions_key", "mentions_event", "events_dyad",
+                                               "events_day"};
+
+int dyad_store_defer_indexes(dyad_store *st, int *deferred, dyad_error *err) {
+  const db_ops *o = st->d->ops;
+  *deferred = 0;
+  db_stmt *q;
+  int rc = db_prepare(st->d, "SELECT 1 FROM mentions LIMIT 1", &q, err);
+  if (rc) return rc;
+  int r = o->step(q, err);
+  o->finalize(q);
+  if (r < 0) return DYAD_EDB;
+  if (r == 1) return DYAD_OK;
+  for (size_t i = 0; i < DU_ARRAY_LEN(deferrable_names) && !rc; i++) {
+    char sql[96];
+    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", deferrable_names[i]);
+    rc = db_exec(st->d, sql, err);
+  }
+  if (!rc) *deferred = 1;
+  return rc;
+}
+
+int dyad_store_build_indexes(dyad_store *st, dyad_error *err) {
+  int rc = DYAD_OK;
+  for (size_t i = 0; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
+    rc = db_exec(st->d, deferrable[i], err);
+  }
+  return rc;
+}
 
 const char *dyad_store_backend(const dyad_store *st) { return st->d->ops->name; }
 
@@ -881,7 +920,8 @@ int dyad_store_dedup(dyad_store *st, dyad_error *err) {
       {&x.clean, "DELETE FROM dirty WHERE " IN_BATCH("")},
   };
 #undef IN_BATCH
-  int rc = DYAD_OK;
+  /* The scan reads mentions by key. */
+  int rc = db_exec(st->d, deferrable[0], err);
   for (size_t i = 0; i < DU_ARRAY_LEN(prep) && !rc; i++) {
     rc = db_prepare(st->d, prep[i].sql, prep[i].s, err);
   }
@@ -902,6 +942,7 @@ int dyad_store_dedup(dyad_store *st, dyad_error *err) {
   for (size_t i = 0; i < DU_ARRAY_LEN(all); i++) {
     if (all[i]) x.o->finalize(all[i]);
   }
+  if (!rc) rc = dyad_store_build_indexes(st, err);
   du_arena_free(&x.arena);
   du_arena_free(&x.link_arena);
   du_vec_free(&x.ms);
