@@ -491,7 +491,7 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
  *   5. one DELETE takes the keys out of `dirty`.
  * Memory holds one key's mentions and the batch's changed event ids. */
 
-#define DEDUP_KEYS 20000
+#define DEDUP_KEYS 50000
 
 /* One mention of the key being grouped; strings are in the key's arena. */
 typedef struct dm {
