@@ -510,7 +510,7 @@ int cmd_ingest(int argc, char **argv) {
   g.batch = batch_n;
   g.quiet = quiet;
   g.tty = isatty(2) && !quiet;
-  g.nslots = (size_t)(jobs > 0 ? 2 * jobs : 1);
+  g.nslots = (size_t)(jobs > 0 ? 2 * jobs + 2 : 1);
   g.slots = calloc(g.nslots, sizeof *g.slots);
   int rc = EXIT_OKAY;
   pthread_t th[ING_MAX_JOBS];
