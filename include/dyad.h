@@ -393,8 +393,21 @@ DYAD_EXTERN int dyad_store_put(dyad_store *st, const dyad_story *s,
 
 /* Group the mentions of every touched dyad into events (same source,
  * target and CAMEO root, dates within a day, places in one country).
- * Runs in its own transactions; safe to interrupt and run again. */
+ * Runs in its own transactions; safe to interrupt and run again. Builds
+ * any index that is missing (see dyad_store_defer_indexes). */
 DYAD_EXTERN int dyad_store_dedup(dyad_store *st, dyad_error *err);
+
+/* Before a bulk load: when the store holds no mentions, drop the indexes
+ * that only grouping and readers use (*DEFERRED = 1), so that each is
+ * built once, from sorted rows, by dyad_store_dedup or
+ * dyad_store_build_indexes. Call outside a transaction. Readers of the
+ * store meanwhile run without those indexes. */
+DYAD_EXTERN int dyad_store_defer_indexes(dyad_store *st, int *deferred,
+                                         dyad_error *err);
+
+/* Build any of those indexes that is missing (after a load that did not
+ * group, or one that was killed). */
+DYAD_EXTERN int dyad_store_build_indexes(dyad_store *st, dyad_error *err);
 
 typedef struct dyad_store_stats {
   long long stories, mentions, events, conflicts, dirty;

@@ -140,6 +140,13 @@ int cmd_merge(int argc, char **argv) {
   }
   if (!is_url(dbt) && !realpath(dbt, m.target_real)) m.target_real[0] = '\0';
   int rc = EXIT_OKAY;
+  /* Into an empty store: indexes for grouping and readers are built once
+   * at the end. */
+  int deferred = 0;
+  if (dyad_store_defer_indexes(m.st, &deferred, &e)) {
+    cli_print_error(&e);
+    rc = EXIT_IO;
+  }
   for (int i = 1; i < argc && rc == EXIT_OKAY; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--db")) {
@@ -151,7 +158,7 @@ int cmd_merge(int argc, char **argv) {
     }
   }
   /* Group even after a failed source: what was merged is consistent. */
-  if (dedup && dyad_store_dedup(m.st, &e)) {
+  if (dedup ? dyad_store_dedup(m.st, &e) : dyad_store_build_indexes(m.st, &e)) {
     cli_print_error(&e);
     if (rc == EXIT_OKAY) rc = EXIT_IO;
   }

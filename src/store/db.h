@@ -19,6 +19,9 @@ typedef struct db_ops {
   int (*exec)(db *d, const char *sql, dyad_error *err);
   int (*prepare)(db *d, const char *sql, db_stmt **out, dyad_error *err);
   void (*bind_text)(db_stmt *s, int i, const char *v, size_t n);
+  /* As bind_text, without a copy where the backend allows: V must stay
+   * valid until the statement is reset. */
+  void (*bind_ref)(db_stmt *s, int i, const char *v, size_t n);
   void (*bind_int)(db_stmt *s, int i, int64_t v);
   void (*bind_double)(db_stmt *s, int i, double v);
   void (*bind_null)(db_stmt *s, int i);

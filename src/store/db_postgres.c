@@ -157,7 +157,7 @@ static void p_close(db *base) {
 }
 
 static const db_ops pg_ops = {
-    "postgresql", p_exec,    p_prepare,  p_bind_text, p_bind_int, p_bind_double,
+    "postgresql", p_exec,    p_prepare,  p_bind_text, p_bind_text, p_bind_int, p_bind_double,
     p_bind_null,  p_step,    p_ncol,     p_col_name,  p_col_text, p_col_int,
     p_col_double, p_reset,   p_finalize, p_close};
 

@@ -13,7 +13,8 @@
  * Mention ids are the coder's stable ids (a hash of the story id, the
  * sentence and the event's place in it), so they are the same whichever
  * shard coded the story. Events and the event ids of mentions are not
- * copied: deduplication rebuilds them in the target.
+ * copied: deduplication rebuilds them in the target (a copied mention
+ * starts as its own event, as a new one does in dyad_store_put).
  *
  * How: the source is read in pages of stories ordered by id (and the
  * mentions of the page's id range). A page is loaded into two temporary
@@ -275,9 +276,10 @@ static int ctx_prepare(merge_ctx *m, dyad_error *err) {
            "WHERE id IN (SELECT id FROM merge_s WHERE state = 2)", upd_cols, upd_vals);
   snprintf(sql[AP_INS_STORIES], sizeof sql[0],
            "INSERT INTO stories (%s) SELECT %s FROM merge_s WHERE state = 1", scols, scols);
+  /* As in dyad_store_put, a mention is its own event until grouped. */
   snprintf(sql[AP_INS_MENTIONS], sizeof sql[0],
-           "INSERT INTO mentions (%s) SELECT %s FROM merge_m m JOIN merge_s s ON "
-           "s.id = m.story_id WHERE s.state > 0", mcols, mcols_m);
+           "INSERT INTO mentions (%s, event_id) SELECT %s, m.id FROM merge_m m JOIN merge_s s "
+           "ON s.id = m.story_id WHERE s.state > 0", mcols, mcols_m);
   snprintf(sql[AP_NEW_DIRTY], sizeof sql[0],
            "INSERT INTO dirty (source, target, root, negated) SELECT DISTINCT m.source, "
            "m.target, m.root, m.negated FROM merge_m m JOIN merge_s s ON s.id = m.story_id "

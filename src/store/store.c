@@ -19,10 +19,23 @@
 
 #include "store/db.h"
 
+/* A dyad whose mentions changed in the open transaction. */
+typedef struct dkey {
+  const char *src, *tgt, *root;
+  int neg;
+  uint64_t hash;
+} dkey;
+
 struct dyad_store {
   db *d;
   db_stmt *get_hash, *del_mentions, *old_keys, *ins_story, *upd_story, *ins_mention,
       *ins_dirty, *del_events;
+  /* The dyads made dirty in the open transaction, each once, written to
+   * `dirty` in key order when it commits. */
+  du_arena dirty_strs;
+  du_vec dirty;        /* dkey */
+  uint32_t *dirty_set; /* open addressing: index into dirty + 1, 0 empty */
+  size_t dirty_cap;    /* slots in dirty_set, a power of two */
 };
 
 static const char *const schema[] = {
@@ -42,8 +55,6 @@ static const char *const schema[] = {
     "place_country TEXT, place_admin1 TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, "
     "pattern TEXT, event_id TEXT)",
     "CREATE INDEX IF NOT EXISTS mentions_story ON mentions(story_id)",
-    "CREATE INDEX IF NOT EXISTS mentions_key ON mentions(source, target, root, negated, day)",
-    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions(event_id)",
     "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, date TEXT NOT NULL, "
     "day INTEGER NOT NULL, source TEXT NOT NULL, source_country TEXT, target TEXT NOT NULL, "
     "target_country TEXT, code TEXT NOT NULL, root TEXT NOT NULL, negated INTEGER NOT NULL, "
@@ -52,12 +63,53 @@ static const char *const schema[] = {
     "n_stories INTEGER, n_sources INTEGER, first_seen TEXT, conflict INTEGER, "
     "conflict_note TEXT)",
     "CREATE INDEX IF NOT EXISTS events_key ON events(source, target, root, negated)",
-    "CREATE INDEX IF NOT EXISTS events_dyad ON events(source_country, target_country, day)",
-    "CREATE INDEX IF NOT EXISTS events_day ON events(day)",
     "CREATE TABLE IF NOT EXISTS dirty (source TEXT NOT NULL, target TEXT NOT NULL, "
     "root TEXT NOT NULL, negated INTEGER NOT NULL, "
     "PRIMARY KEY (source, target, root, negated))",
 };
+
+/* Indexes that only grouping and readers use. Opening a store does not
+ * create them (a reader must never wait to build one): grouping builds
+ * any that is missing (mentions_key before it starts, the rest when it
+ * ends), and so does dyad_store_build_indexes. A bulk load into an empty
+ * store drops them (dyad_store_defer_indexes), so that each is built
+ * once, from sorted rows, instead of being updated row by row and
+ * rewritten by every transaction. The first one is mentions_key. */
+static const char *const deferrable[] = {
+    "CREATE INDEX IF NOT EXISTS mentions_key ON mentions(source, target, root, negated, day)",
+    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions(event_id)",
+    "CREATE INDEX IF NOT EXISTS events_dyad ON events(source_country, target_country, day)",
+    "CREATE INDEX IF NOT EXISTS events_day ON events(day)",
+};
+static const char *const deferrable_names[] = {"mentions_key", "mentions_event", "events_dyad",
+                                               "events_day"};
+
+int dyad_store_defer_indexes(dyad_store *st, int *deferred, dyad_error *err) {
+  const db_ops *o = st->d->ops;
+  *deferred = 0;
+  db_stmt *q;
+  int rc = db_prepare(st->d, "SELECT 1 FROM mentions LIMIT 1", &q, err);
+  if (rc) return rc;
+  int r = o->step(q, err);
+  o->finalize(q);
+  if (r < 0) return DYAD_EDB;
+  if (r == 1) return DYAD_OK;
+  for (size_t i = 0; i < DU_ARRAY_LEN(deferrable_names) && !rc; i++) {
+    char sql[96];
+    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", deferrable_names[i]);
+    rc = db_exec(st->d, sql, err);
+  }
+  if (!rc) *deferred = 1;
+  return rc;
+}
+
+int dyad_store_build_indexes(dyad_store *st, dyad_error *err) {
+  int rc = DYAD_OK;
+  for (size_t i = 0; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
+    rc = db_exec(st->d, deferrable[i], err);
+  }
+  return rc;
+}
 
 const char *dyad_store_backend(const dyad_store *st) { return st->d->ops->name; }
 
@@ -70,10 +122,19 @@ static void finalize_all(dyad_store *st) {
   }
 }
 
+static void dirty_forget(dyad_store *st) {
+  st->dirty.len = 0;
+  du_arena_reset(&st->dirty_strs);
+  if (st->dirty_set) memset(st->dirty_set, 0, st->dirty_cap * sizeof *st->dirty_set);
+}
+
 void dyad_store_close(dyad_store *st) {
   if (!st) return;
   if (st->d->in_tx) db_exec(st->d, "ROLLBACK", NULL);
   finalize_all(st);
+  du_arena_free(&st->dirty_strs);
+  du_vec_free(&st->dirty);
+  du_free(st->dirty_set);
   st->d->ops->close(st->d);
   du_free(st);
 }
@@ -82,6 +143,8 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
   if (!target || !*target) return du_err(err, DYAD_EINVAL, "no database given");
   dyad_store *st = du_calloc(1, sizeof *st);
   if (!st) return du_err(err, DYAD_ENOMEM, "out of memory");
+  du_arena_init(&st->dirty_strs, 64 * 1024);
+  du_vec_init(&st->dirty, sizeof(dkey));
   int rc;
   if (!strncmp(target, "postgresql://", 13) || !strncmp(target, "postgres://", 11)) {
     rc = db_open_postgres(target, &st->d, err);
@@ -89,6 +152,7 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
     rc = db_open_sqlite(target, &st->d, err);
   }
   if (rc) {
+    du_arena_free(&st->dirty_strs);
     du_free(st);
     return rc;
   }
@@ -109,8 +173,8 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
        "date_text, story_date, source, source_country, source_sector, target, target_country, "
        "target_sector, code, root, quad, goldstein, plover, plover_mode, plover_context, "
        "modality, negated, place_text, place_name, place_country, place_admin1, lat, lon, "
-       "pattern) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+       "pattern, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&st->ins_dirty, "INSERT INTO dirty (source, target, root, negated) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT (source, target, root, negated) DO NOTHING"},
       {&st->del_events, "DELETE FROM events WHERE id IN (SELECT event_id FROM mentions "
@@ -127,19 +191,50 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
   return DYAD_OK;
 }
 
+static int dirty_insert(dyad_store *st, const char *src, const char *tgt, const char *root,
+                        int neg, dyad_error *err);
+
+static int dkey_cmp(const void *a, const void *b) {
+  const dkey *x = a, *y = b;
+  int c = strcmp(x->src, y->src);
+  if (!c) c = strcmp(x->tgt, y->tgt);
+  if (!c) c = strcmp(x->root, y->root);
+  if (!c) c = (x->neg > y->neg) - (x->neg < y->neg);
+  return c;
+}
+
+/* Write the transaction's dirty dyads, in key order (each b-tree page of
+ * `dirty` is then visited once). */
+static int dirty_flush(dyad_store *st, dyad_error *err) {
+  dkey *k = st->dirty.data;
+  size_t n = st->dirty.len;
+  if (n) qsort(k, n, sizeof *k, dkey_cmp);
+  int rc = DYAD_OK;
+  for (size_t i = 0; i < n && !rc; i++) {
+    rc = dirty_insert(st, k[i].src, k[i].tgt, k[i].root, k[i].neg, err);
+  }
+  dirty_forget(st);
+  return rc;
+}
+
 int dyad_store_begin(dyad_store *st, dyad_error *err) {
+  dirty_forget(st);
   int rc = db_exec(st->d, "BEGIN", err);
   if (!rc) st->d->in_tx = 1;
   return rc;
 }
 
 int dyad_store_commit(dyad_store *st, dyad_error *err) {
-  int rc = db_exec(st->d, "COMMIT", err);
+  /* On failure the transaction stays open for the caller to roll back. */
+  int rc = dirty_flush(st, err);
+  if (rc) return rc;
+  rc = db_exec(st->d, "COMMIT", err);
   st->d->in_tx = 0;
   return rc;
 }
 
 int dyad_store_rollback(dyad_store *st, dyad_error *err) {
+  dirty_forget(st);
   int rc = db_exec(st->d, "ROLLBACK", err);
   st->d->in_tx = 0;
   return rc;
@@ -160,8 +255,9 @@ static int ymd_days(const char *date) {
   return du_ymd_to_days(ymd);
 }
 
+/* Every value bound in this file outlives the step that uses it. */
 static void bt(const db_ops *o, db_stmt *s, int i, const char *v) {
-  o->bind_text(s, i, v, v ? strlen(v) : 0);
+  o->bind_ref(s, i, v, v ? strlen(v) : 0);
 }
 
 int dyad_store_has_story(dyad_store *st, const dyad_story *s, dyad_error *err) {
@@ -175,8 +271,8 @@ int dyad_store_has_story(dyad_store *st, const dyad_story *s, dyad_error *err) {
   return same;
 }
 
-static int mark_dirty(dyad_store *st, const char *src, const char *tgt, const char *root,
-                      int neg, dyad_error *err) {
+static int dirty_insert(dyad_store *st, const char *src, const char *tgt, const char *root,
+                        int neg, dyad_error *err) {
   const db_ops *o = st->d->ops;
   bt(o, st->ins_dirty, 1, src);
   bt(o, st->ins_dirty, 2, tgt);
@@ -187,11 +283,66 @@ static int mark_dirty(dyad_store *st, const char *src, const char *tgt, const ch
   return r < 0 ? DYAD_EDB : DYAD_OK;
 }
 
+static const char *dirty_str(dyad_store *st, const char *s) {
+  if (!s) s = "";
+  return du_arena_strndup(&st->dirty_strs, s, strlen(s));
+}
+
+/* Mark a dyad for regrouping: in a transaction, once, at commit; outside
+ * one, at once. */
+static int mark_dirty(dyad_store *st, const char *src, const char *tgt, const char *root,
+                      int neg, dyad_error *err) {
+  if (!st->d->in_tx) return dirty_insert(st, src, tgt, root, neg, err);
+  if (!src) src = "";
+  if (!tgt) tgt = "";
+  if (!root) root = "";
+  uint64_t h = du_hash(src, strlen(src));
+  h = h * 31 + du_hash(tgt, strlen(tgt));
+  h = h * 31 + du_hash(root, strlen(root));
+  h = h * 31 + (uint64_t)neg;
+  if (2 * (st->dirty.len + 1) > st->dirty_cap) {
+    /* Grow the set to keep it at most half full. */
+    size_t cap = st->dirty_cap ? st->dirty_cap * 2 : 1024;
+    uint32_t *set = du_calloc(cap, sizeof *set);
+    if (!set) return du_err(err, DYAD_ENOMEM, "out of memory");
+    const dkey *k = st->dirty.data;
+    for (size_t i = 0; i < st->dirty.len; i++) {
+      size_t j = (size_t)k[i].hash & (cap - 1);
+      while (set[j]) j = (j + 1) & (cap - 1);
+      set[j] = (uint32_t)(i + 1);
+    }
+    du_free(st->dirty_set);
+    st->dirty_set = set;
+    st->dirty_cap = cap;
+  }
+  size_t j = (size_t)h & (st->dirty_cap - 1);
+  for (; st->dirty_set[j]; j = (j + 1) & (st->dirty_cap - 1)) {
+    const dkey *k = &DU_VEC_AT(&st->dirty, dkey, st->dirty_set[j] - 1);
+    if (k->hash == h && k->neg == neg && !strcmp(k->src, src) && !strcmp(k->tgt, tgt) &&
+        !strcmp(k->root, root)) {
+      return DYAD_OK;
+    }
+  }
+  dkey *k = du_vec_push(&st->dirty);
+  if (!k) return du_err(err, DYAD_ENOMEM, "out of memory");
+  k->src = dirty_str(st, src);
+  k->tgt = dirty_str(st, tgt);
+  k->root = dirty_str(st, root);
+  k->neg = neg;
+  k->hash = h;
+  if (!k->src || !k->tgt || !k->root) {
+    st->dirty.len--;
+    return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  st->dirty_set[j] = (uint32_t)st->dirty.len;
+  return DYAD_OK;
+}
+
 static int span_text(const db_ops *o, db_stmt *s, int i, const char *text, size_t len,
                      uint32_t a, uint32_t b) {
   (void)o;
   if (!text || a > b || b > len) o->bind_null(s, i);
-  else o->bind_text(s, i, text + a, b - a);
+  else o->bind_ref(s, i, text + a, b - a);
   return 0;
 }
 
@@ -241,7 +392,7 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     bt(o, u, 2, s->source);
     bt(o, u, 3, s->url);
     bt(o, u, 4, hash);
-    o->bind_text(u, 5, text, s->text_len);
+    o->bind_ref(u, 5, text, s->text_len);
     o->bind_int(u, 6, (int64_t)n);
     bt(o, u, 7, s->id);
     r = o->step(u, err);
@@ -255,7 +406,7 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     bt(o, u, 3, s->source);
     bt(o, u, 4, s->url);
     bt(o, u, 5, hash);
-    o->bind_text(u, 6, text, s->text_len);
+    o->bind_ref(u, 6, text, s->text_len);
     o->bind_int(u, 7, (int64_t)n);
     r = o->step(u, err);
     o->reset(u);
@@ -311,61 +462,81 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
       o->bind_null(m, k++);
     }
     bt(o, m, k++, e->pattern);
+    /* Until deduplication says otherwise, a mention is its own event. */
+    bt(o, m, k++, e->event_id);
     r = o->step(m, err);
     o->reset(m);
     if (r < 0) return DYAD_EDB;
-    /* Mark the dyad dirty once per story. */
-    int seen = 0;
-    for (size_t j = 0; j < i && !seen; j++) {
-      seen = !strcmp(ev[j].source.code, e->source.code) &&
-             !strcmp(ev[j].target.code, e->target.code) && !strcmp(ev[j].root, e->root) &&
-             (ev[j].modality == DYAD_MODE_NEGATED) == (e->modality == DYAD_MODE_NEGATED);
-    }
-    if (!seen && mark_dirty(st, e->source.code, e->target.code, e->root,
-                            e->modality == DYAD_MODE_NEGATED, err)) {
-      return DYAD_EDB;
-    }
+    int rc = mark_dirty(st, e->source.code, e->target.code, e->root,
+                        e->modality == DYAD_MODE_NEGATED, err);
+    if (rc) return rc;
   }
   (void)span_text;
   return DYAD_OK;
 }
 
-/* ---- deduplication ---- */
+/* ---- deduplication ----
+ *
+ * Dirty dyads are regrouped in batches of up to DEDUP_KEYS keys, one
+ * transaction each. A batch is the first keys of `dirty` in key order, up
+ * to a bound key, and takes the same few statements whatever its size:
+ *   1. one DELETE removes the events of its keys;
+ *   2. one scan reads the mentions of its keys, key after key (`dirty`
+ *      drives the join, in the order of its primary key);
+ *   3. each key's mentions are grouped in memory, and each group is
+ *      written with one INSERT;
+ *   4. only mentions whose event id changed are updated: a new mention is
+ *      stored with its own id as event id, which is already right when it
+ *      comes first in its group (most mentions);
+ *   5. one DELETE takes the keys out of `dirty`.
+ * Memory holds one key's mentions and the batch's changed event ids. */
 
+#define DEDUP_KEYS 50000
+
+/* One mention of the key being grouped; strings are in the key's arena. */
 typedef struct dm {
-  char *id, *date, *place, *country, *code, *modality, *story, *publisher, *story_date,
-      *scountry, *tcountry, *plover;
+  const char *id, *date, *place, *country, *code, *modality, *story, *publisher,
+      *story_date, *scountry, *tcountry, *plover, *event_id;
   int day, has_ll;
   double lat, lon, gold;
 } dm;
 
-static void dm_free(dm *m) {
-  du_free(m->id);
-  du_free(m->date);
-  du_free(m->place);
-  du_free(m->country);
-  du_free(m->code);
-  du_free(m->modality);
-  du_free(m->story);
-  du_free(m->publisher);
-  du_free(m->story_date);
-  du_free(m->scountry);
-  du_free(m->tcountry);
-  du_free(m->plover);
+/* A mention whose event id changes. */
+typedef struct relink {
+  const char *mention, *event;
+} relink;
+
+typedef struct dedup {
+  dyad_store *st;
+  const db_ops *o;
+  db_stmt *first, *last, *del, *scan, *publisher, *ins, *link, *clean;
+  /* the key being read: its strings and mentions */
+  du_arena arena;
+  du_vec ms, grp;
+  char *used;
+  size_t used_cap;
+  const char *src, *tgt, *root;
+  int neg;
+  /* the batch's changed event ids */
+  du_arena link_arena;
+  du_vec links;
+} dedup;
+
+static const char *astr(du_arena *a, const char *s) {
+  if (!s) s = "";
+  return du_arena_strndup(a, s, strlen(s));
 }
 
-static char *dupn(const char *s) { return du_strdup(s ? s : ""); }
-
 /* The most frequent string among the group's values (ties: smallest). */
-static const char *mode_of(dm *g, size_t n, size_t off) {
+static const char *mode_of(const dm *g, size_t n, size_t off) {
   const char *best = "";
   size_t best_n = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *v = *(char **)((char *)&g[i] + off);
+    const char *v = *(const char *const *)((const char *)&g[i] + off);
     if (!v[0]) continue;
     size_t c = 0;
     for (size_t j = 0; j < n; j++) {
-      if (!strcmp(*(char **)((char *)&g[j] + off), v)) c++;
+      if (!strcmp(*(const char *const *)((const char *)&g[j] + off), v)) c++;
     }
     if (c > best_n || (c == best_n && strcmp(v, best) < 0)) {
       best = v;
@@ -375,22 +546,49 @@ static const char *mode_of(dm *g, size_t n, size_t off) {
   return best;
 }
 
-static int count_distinct(dm *g, size_t n, size_t off) {
+static int count_distinct(const dm *g, size_t n, size_t off) {
   int c = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *v = *(char **)((char *)&g[i] + off);
+    const char *v = *(const char *const *)((const char *)&g[i] + off);
     if (!v[0]) continue;
     int dup = 0;
-    for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(*(char **)((char *)&g[j] + off), v);
+    for (size_t j = 0; j < i && !dup; j++) {
+      dup = !strcmp(*(const char *const *)((const char *)&g[j] + off), v);
+    }
     if (!dup) c++;
   }
   return c;
 }
 
-static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *src,
-                       const char *tgt, const char *root, int neg, dm *g, size_t n,
-                       dyad_error *err) {
-  const db_ops *o = st->d->ops;
+/* The publishers of a group's stories (a single mention's is not needed:
+ * it is one source whatever it is). */
+static int find_publishers(dedup *x, dm *g, size_t n, dyad_error *err) {
+  const db_ops *o = x->o;
+  for (size_t i = 0; i < n; i++) {
+    g[i].publisher = "";
+    for (size_t j = 0; j < i && !g[i].publisher[0]; j++) {
+      if (!strcmp(g[j].story, g[i].story)) g[i].publisher = g[j].publisher;
+    }
+    if (g[i].publisher[0]) continue;
+    bt(o, x->publisher, 1, g[i].story);
+    int r = o->step(x->publisher, err);
+    if (r == 1) g[i].publisher = astr(&x->arena, o->col_text(x->publisher, 0));
+    o->reset(x->publisher);
+    if (r < 0) return DYAD_EDB;
+    if (!g[i].publisher) return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  return DYAD_OK;
+}
+
+/* Write one group as an event, and note its mentions whose event id
+ * differs from the event's. */
+static int write_group(dedup *x, dm *g, size_t n, dyad_error *err) {
+  const db_ops *o = x->o;
+  db_stmt *ins = x->ins;
+  if (n > 1) {
+    int rc = find_publishers(x, g, n, err);
+    if (rc) return rc;
+  }
   /* The event id is the smallest mention id: independent of order. */
   size_t first = 0;
   for (size_t i = 1; i < n; i++) {
@@ -402,7 +600,7 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
   int nplaces = count_distinct(g, n, offsetof(dm, place));
   int ndates = count_distinct(g, n, offsetof(dm, date));
   int nstories = count_distinct(g, n, offsetof(dm, story));
-  int nsources = count_distinct(g, n, offsetof(dm, publisher));
+  int nsources = n > 1 ? count_distinct(g, n, offsetof(dm, publisher)) : 1;
   if (nsources < 1) nsources = 1;
   double gsum = 0;
   int asserted = 0;
@@ -422,7 +620,9 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
       for (size_t i = 0; i < n && ol < sizeof note; i++) {
         int dup = !g[i].place[0];
         for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(g[j].place, g[i].place);
-        if (!dup) ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].place, g[i].id);
+        if (!dup) {
+          ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].place, g[i].id);
+        }
       }
     }
     if (ndates > 1 && ol < sizeof note) {
@@ -430,7 +630,9 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
       for (size_t i = 0; i < n && ol < sizeof note; i++) {
         int dup = 0;
         for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(g[j].date, g[i].date);
-        if (!dup) ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].date, g[i].id);
+        if (!dup) {
+          ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].date, g[i].id);
+        }
       }
     }
   }
@@ -454,14 +656,14 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
   bt(o, ins, k++, fm->id);
   bt(o, ins, k++, date);
   o->bind_int(ins, k++, du_ymd_to_days(ymd));
-  bt(o, ins, k++, src);
+  bt(o, ins, k++, x->src);
   bt(o, ins, k++, fm->scountry);
-  bt(o, ins, k++, tgt);
+  bt(o, ins, k++, x->tgt);
   bt(o, ins, k++, fm->tcountry);
   bt(o, ins, k++, code);
-  bt(o, ins, k++, root);
-  o->bind_int(ins, k++, neg);
-  int r = atoi(root);
+  bt(o, ins, k++, x->root);
+  o->bind_int(ins, k++, x->neg);
+  int r = atoi(x->root);
   o->bind_int(ins, k++, r <= 5 ? 1 : r <= 8 ? 2 : r <= 13 ? 3 : 4);
   o->bind_double(ins, k++, gsum / (double)n);
   bt(o, ins, k++, fm->plover);
@@ -485,67 +687,44 @@ static int write_group(dyad_store *st, db_stmt *ins, db_stmt *link, const char *
   o->reset(ins);
   if (rc < 0) return DYAD_EDB;
   for (size_t i = 0; i < n; i++) {
-    bt(o, link, 1, fm->id);
-    bt(o, link, 2, g[i].id);
-    rc = o->step(link, err);
-    o->reset(link);
-    if (rc < 0) return DYAD_EDB;
+    if (g[i].event_id && !strcmp(g[i].event_id, fm->id)) continue;
+    relink *l = du_vec_push(&x->links);
+    if (!l) return du_err(err, DYAD_ENOMEM, "out of memory");
+    l->mention = astr(&x->link_arena, g[i].id);
+    l->event = astr(&x->link_arena, fm->id);
+    if (!l->mention || !l->event) return du_err(err, DYAD_ENOMEM, "out of memory");
   }
   return DYAD_OK;
 }
 
-/* Regroup every mention of one dyad. */
-static int dedup_key(dyad_store *st, const char *src, const char *tgt, const char *root,
-                     int neg, db_stmt *sel, db_stmt *del, db_stmt *ins, db_stmt *link,
-                     dyad_error *err) {
-  const db_ops *o = st->d->ops;
-  bt(o, del, 1, src);
-  bt(o, del, 2, tgt);
-  bt(o, del, 3, root);
-  o->bind_int(del, 4, neg);
-  int r = o->step(del, err);
-  o->reset(del);
-  if (r < 0) return DYAD_EDB;
-  du_vec v;
-  du_vec_init(&v, sizeof(dm));
-  bt(o, sel, 1, src);
-  bt(o, sel, 2, tgt);
-  bt(o, sel, 3, root);
-  o->bind_int(sel, 4, neg);
-  while ((r = o->step(sel, err)) == 1) {
-    dm *m = du_vec_push(&v);
-    if (!m) {
-      r = -1;
-      break;
-    }
-    m->id = dupn(o->col_text(sel, 0));
-    m->day = (int)o->col_int(sel, 1);
-    m->date = dupn(o->col_text(sel, 2));
-    m->place = dupn(o->col_text(sel, 3));
-    m->country = dupn(o->col_text(sel, 4));
-    m->has_ll = o->col_text(sel, 5) != NULL;
-    m->lat = o->col_double(sel, 5);
-    m->lon = o->col_double(sel, 6);
-    m->code = dupn(o->col_text(sel, 7));
-    m->gold = o->col_double(sel, 8);
-    m->modality = dupn(o->col_text(sel, 9));
-    m->story = dupn(o->col_text(sel, 10));
-    m->publisher = dupn(o->col_text(sel, 11));
-    m->story_date = dupn(o->col_text(sel, 12));
-    m->scountry = dupn(o->col_text(sel, 13));
-    m->tcountry = dupn(o->col_text(sel, 14));
-    m->plover = dupn(o->col_text(sel, 15));
+static int dm_cmp(const void *a, const void *b) {
+  const dm *x = a, *y = b;
+  if (x->day != y->day) return x->day < y->day ? -1 : 1;
+  return strcmp(x->id, y->id);
+}
+
+/* Group the mentions read for the current key. */
+static int group_key(dedup *x, dyad_error *err) {
+  dm *all = x->ms.data;
+  size_t n = x->ms.len, i = 0;
+  if (!n) return DYAD_OK;
+  /* Sweep in (day, id) order, compared as bytes on both backends: a group
+   * takes the mentions within a day of its first; mentions placed in
+   * different countries are different happenings, mentions without a
+   * place join the first group. */
+  qsort(all, n, sizeof *all, dm_cmp);
+  x->grp.len = 0;
+  if (du_vec_reserve(&x->grp, n)) return du_err(err, DYAD_ENOMEM, "out of memory");
+  if (x->used_cap < n) {
+    char *u = du_realloc(x->used, n);
+    if (!u) return du_err(err, DYAD_ENOMEM, "out of memory");
+    x->used = u;
+    x->used_cap = n;
   }
-  o->reset(sel);
-  int rc = r < 0 ? DYAD_EDB : DYAD_OK;
-  /* Sweep in (day, id) order: a group takes the mentions within a day of
-   * its first; mentions placed in different countries are different
-   * happenings, mentions without a place join the first group. */
-  dm *all = v.data;
-  size_t n = v.len, i = 0;
-  dm *grp = du_malloc((n ? n : 1) * sizeof *grp);
-  char *used = du_calloc(n ? n : 1, 1);
-  if (!grp || !used) rc = DYAD_ENOMEM;
+  memset(x->used, 0, n);
+  dm *grp = x->grp.data;
+  char *used = x->used;
+  int rc = DYAD_OK;
   while (rc == DYAD_OK && i < n) {
     if (used[i]) {
       i++;
@@ -573,93 +752,203 @@ static int dedup_key(dyad_store *st, const char *src, const char *tgt, const cha
           used[b] = 1;
         }
       }
-      if (gn) rc = write_group(st, ins, link, src, tgt, root, neg, grp, gn, err);
+      if (gn) rc = write_group(x, grp, gn, err);
     }
     i = end;
   }
-  du_free(grp);
-  du_free(used);
-  for (size_t k = 0; k < v.len; k++) dm_free(&DU_VEC_AT(&v, dm, k));
-  du_vec_free(&v);
   return rc;
 }
 
+/* One row of the scan: start a new key when it differs, then keep the
+ * mention. */
+static int read_mention(dedup *x, db_stmt *s, dyad_error *err) {
+  const db_ops *o = x->o;
+  const char *src = o->col_text(s, 0), *tgt = o->col_text(s, 1), *root = o->col_text(s, 2);
+  int neg = (int)o->col_int(s, 3);
+  if (!src) src = "";
+  if (!tgt) tgt = "";
+  if (!root) root = "";
+  if (!x->src || neg != x->neg || strcmp(src, x->src) || strcmp(tgt, x->tgt) ||
+      strcmp(root, x->root)) {
+    int rc = group_key(x, err);
+    if (rc) return rc;
+    x->ms.len = 0;
+    du_arena_reset(&x->arena);
+    x->src = astr(&x->arena, src);
+    x->tgt = astr(&x->arena, tgt);
+    x->root = astr(&x->arena, root);
+    x->neg = neg;
+    if (!x->src || !x->tgt || !x->root) return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  dm *m = du_vec_push(&x->ms);
+  if (!m) return du_err(err, DYAD_ENOMEM, "out of memory");
+  du_arena *a = &x->arena;
+  m->id = astr(a, o->col_text(s, 4));
+  m->day = (int)o->col_int(s, 5);
+  m->date = astr(a, o->col_text(s, 6));
+  m->place = astr(a, o->col_text(s, 7));
+  m->country = astr(a, o->col_text(s, 8));
+  m->has_ll = o->col_text(s, 9) != NULL;
+  m->lat = o->col_double(s, 9);
+  m->lon = o->col_double(s, 10);
+  m->code = astr(a, o->col_text(s, 11));
+  m->gold = o->col_double(s, 12);
+  m->modality = astr(a, o->col_text(s, 13));
+  m->story = astr(a, o->col_text(s, 14));
+  m->publisher = "";
+  m->story_date = astr(a, o->col_text(s, 15));
+  m->scountry = astr(a, o->col_text(s, 16));
+  m->tcountry = astr(a, o->col_text(s, 17));
+  m->plover = astr(a, o->col_text(s, 18));
+  m->event_id = o->col_text(s, 19) ? astr(a, o->col_text(s, 19)) : NULL;
+  if (!m->id || !m->date || !m->place || !m->country || !m->code || !m->modality ||
+      !m->story || !m->story_date || !m->scountry || !m->tcountry || !m->plover ||
+      (o->col_text(s, 19) && !m->event_id)) {
+    return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  return DYAD_OK;
+}
+
+static int relink_cmp(const void *a, const void *b) {
+  return strcmp(((const relink *)a)->mention, ((const relink *)b)->mention);
+}
+
+/* Bind the batch's bound key to parameters 1-4 of S. */
+static void bind_key(dedup *x, db_stmt *s, char *const key[3], int neg) {
+  bt(x->o, s, 1, key[0]);
+  bt(x->o, s, 2, key[1]);
+  bt(x->o, s, 3, key[2]);
+  x->o->bind_int(s, 4, neg);
+}
+
+/* The last key of the next batch into KEY/NEG; *FOUND is 0 when `dirty`
+ * is empty. */
+static int next_bound(dedup *x, char *key[3], int *neg, int *found, dyad_error *err) {
+  const db_ops *o = x->o;
+  db_stmt *q = x->first;
+  int r = o->step(q, err);
+  if (r == 0) {
+    /* Fewer than DEDUP_KEYS left: the batch ends at the last one. */
+    o->reset(q);
+    q = x->last;
+    r = o->step(q, err);
+  }
+  int rc = r < 0 ? DYAD_EDB : DYAD_OK;
+  *found = r == 1;
+  for (int i = 0; i < 3 && r == 1 && !rc; i++) {
+    key[i] = du_strdup(o->col_text(q, i) ? o->col_text(q, i) : "");
+    if (!key[i]) rc = du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  if (r == 1) *neg = (int)o->col_int(q, 3);
+  o->reset(q);
+  return rc;
+}
+
+static int dedup_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
+  const db_ops *o = x->o;
+  bind_key(x, x->del, key, neg);
+  int r = o->step(x->del, err);
+  o->reset(x->del);
+  if (r < 0) return DYAD_EDB;
+  x->src = x->tgt = x->root = NULL;
+  x->ms.len = 0;
+  x->links.len = 0;
+  du_arena_reset(&x->arena);
+  du_arena_reset(&x->link_arena);
+  int rc = DYAD_OK;
+  bind_key(x, x->scan, key, neg);
+  while ((r = o->step(x->scan, err)) == 1) {
+    if ((rc = read_mention(x, x->scan, err))) break;
+  }
+  o->reset(x->scan);
+  if (r < 0) rc = DYAD_EDB;
+  if (!rc) rc = group_key(x, err);
+  if (rc) return rc;
+  /* In id order: the primary key index is walked once, forwards. */
+  relink *l = x->links.data;
+  if (x->links.len) qsort(l, x->links.len, sizeof *l, relink_cmp);
+  for (size_t i = 0; i < x->links.len; i++) {
+    bt(o, x->link, 1, l[i].event);
+    bt(o, x->link, 2, l[i].mention);
+    r = o->step(x->link, err);
+    o->reset(x->link);
+    if (r < 0) return DYAD_EDB;
+  }
+  bind_key(x, x->clean, key, neg);
+  r = o->step(x->clean, err);
+  o->reset(x->clean);
+  return r < 0 ? DYAD_EDB : DYAD_OK;
+}
+
 int dyad_store_dedup(dyad_store *st, dyad_error *err) {
-  const db_ops *o = st->d->ops;
-  db_stmt *keys = NULL, *sel = NULL, *del = NULL, *ins = NULL, *link = NULL, *clean = NULL;
-  int rc = db_prepare(st->d, "SELECT source, target, root, negated FROM dirty "
-                             "ORDER BY source, target, root, negated LIMIT 2000", &keys, err);
-  if (!rc) rc = db_prepare(st->d,
-                           "SELECT m.id, m.day, m.date, m.place_name, m.place_country, m.lat, m.lon, "
-                           "m.code, m.goldstein, m.modality, m.story_id, s.source, m.story_date, "
-                           "m.source_country, m.target_country, m.plover FROM mentions m "
-                           "JOIN stories s ON s.id = m.story_id WHERE m.source = ? AND "
-                           "m.target = ? AND m.root = ? AND m.negated = ? ORDER BY m.day, m.id",
-                           &sel, err);
-  if (!rc) rc = db_prepare(st->d, "DELETE FROM events WHERE source = ? AND target = ? AND "
-                                  "root = ? AND negated = ?", &del, err);
-  if (!rc) rc = db_prepare(st->d,
-                           "INSERT INTO events (id, date, day, source, source_country, target, "
-                           "target_country, code, root, negated, quad, goldstein, plover, modality, "
-                           "place_name, place_country, lat, lon, n_mentions, n_stories, n_sources, "
-                           "first_seen, conflict, conflict_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           &ins, err);
-  if (!rc) rc = db_prepare(st->d, "UPDATE mentions SET event_id = ? WHERE id = ?", &link, err);
-  if (!rc) rc = db_prepare(st->d, "DELETE FROM dirty WHERE source = ? AND target = ? AND "
-                                  "root = ? AND negated = ?", &clean, err);
-  /* Batches of dirty dyads, each batch in one transaction. */
+  dedup x;
+  memset(&x, 0, sizeof x);
+  x.st = st;
+  x.o = st->d->ops;
+  du_arena_init(&x.arena, 16 * 1024);
+  du_arena_init(&x.link_arena, 64 * 1024);
+  du_vec_init(&x.ms, sizeof(dm));
+  du_vec_init(&x.grp, sizeof(dm));
+  du_vec_init(&x.links, sizeof(relink));
+  char limit[160];
+  snprintf(limit, sizeof limit,
+           "SELECT source, target, root, negated FROM dirty ORDER BY source, target, root, "
+           "negated LIMIT 1 OFFSET %d", DEDUP_KEYS - 1);
+  /* Row values compare keys as ORDER BY orders them, on both backends. */
+#define IN_BATCH(t) "(" t "source, " t "target, " t "root, " t "negated) <= (?, ?, ?, ?)"
+  struct { db_stmt **s; const char *sql; } prep[] = {
+      {&x.first, limit},
+      {&x.last, "SELECT source, target, root, negated FROM dirty ORDER BY source DESC, "
+                "target DESC, root DESC, negated DESC LIMIT 1"},
+      {&x.del, "DELETE FROM events WHERE (source, target, root, negated) IN (SELECT source, "
+               "target, root, negated FROM dirty WHERE " IN_BATCH("") ")"},
+      /* CROSS JOIN: SQLite keeps this join order (dirty drives, in key
+       * order); PostgreSQL plans it as an inner join. */
+      {&x.scan, "SELECT d.source, d.target, d.root, d.negated, m.id, m.day, m.date, "
+                "m.place_name, m.place_country, m.lat, m.lon, m.code, m.goldstein, m.modality, "
+                "m.story_id, m.story_date, m.source_country, m.target_country, m.plover, "
+                "m.event_id FROM dirty d CROSS JOIN mentions m WHERE " IN_BATCH("d.") " AND "
+                "m.source = d.source AND m.target = d.target AND m.root = d.root AND "
+                "m.negated = d.negated ORDER BY d.source, d.target, d.root, d.negated"},
+      {&x.publisher, "SELECT source FROM stories WHERE id = ?"},
+      {&x.ins, "INSERT INTO events (id, date, day, source, source_country, target, "
+               "target_country, code, root, negated, quad, goldstein, plover, modality, "
+               "place_name, place_country, lat, lon, n_mentions, n_stories, n_sources, "
+               "first_seen, conflict, conflict_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&x.link, "UPDATE mentions SET event_id = ? WHERE id = ?"},
+      {&x.clean, "DELETE FROM dirty WHERE " IN_BATCH("")},
+  };
+#undef IN_BATCH
+  /* The scan reads mentions by key. */
+  int rc = db_exec(st->d, deferrable[0], err);
+  for (size_t i = 0; i < DU_ARRAY_LEN(prep) && !rc; i++) {
+    rc = db_prepare(st->d, prep[i].sql, prep[i].s, err);
+  }
   while (!rc) {
     if ((rc = dyad_store_begin(st, err))) break;
-    int nk = 0;
-    du_vec ks;
-    du_vec_init(&ks, sizeof(char *));
-    int r;
-    while ((r = o->step(keys, err)) == 1) {
-      char **p = du_vec_push(&ks);
-      if (!p) break;
-      char buf[512];
-      snprintf(buf, sizeof buf, "%s\t%s\t%s\t%lld", o->col_text(keys, 0), o->col_text(keys, 1),
-               o->col_text(keys, 2), (long long)o->col_int(keys, 3));
-      *p = du_strdup(buf);
-    }
-    o->reset(keys);
-    if (r < 0) rc = DYAD_EDB;
-    for (size_t i = 0; i < ks.len && !rc; i++) {
-      char *k = DU_VEC_AT(&ks, char *, i);
-      char *f[4];
-      f[0] = k;
-      f[1] = strchr(f[0], '\t');
-      *f[1]++ = '\0';
-      f[2] = strchr(f[1], '\t');
-      *f[2]++ = '\0';
-      f[3] = strchr(f[2], '\t');
-      *f[3]++ = '\0';
-      int neg = atoi(f[3]);
-      rc = dedup_key(st, f[0], f[1], f[2], neg, sel, del, ins, link, err);
-      if (!rc) {
-        bt(o, clean, 1, f[0]);
-        bt(o, clean, 2, f[1]);
-        bt(o, clean, 3, f[2]);
-        o->bind_int(clean, 4, neg);
-        if (o->step(clean, err) < 0) rc = DYAD_EDB;
-        o->reset(clean);
-      }
-      nk++;
-    }
-    for (size_t i = 0; i < ks.len; i++) du_free(DU_VEC_AT(&ks, char *, i));
-    du_vec_free(&ks);
+    char *key[3] = {NULL, NULL, NULL};
+    int neg = 0, found = 0;
+    rc = next_bound(&x, key, &neg, &found, err);
+    if (!rc && found) rc = dedup_batch(&x, key, neg, err);
+    for (int i = 0; i < 3; i++) du_free(key[i]);
     if (rc) {
       dyad_store_rollback(st, NULL);
       break;
     }
-    if ((rc = dyad_store_commit(st, err))) break;
-    if (nk == 0) break;
+    if ((rc = dyad_store_commit(st, err)) || !found) break;
   }
-  db_stmt *all[] = {keys, sel, del, ins, link, clean};
+  db_stmt *all[] = {x.first, x.last, x.del, x.scan, x.publisher, x.ins, x.link, x.clean};
   for (size_t i = 0; i < DU_ARRAY_LEN(all); i++) {
-    if (all[i]) o->finalize(all[i]);
+    if (all[i]) x.o->finalize(all[i]);
   }
+  if (!rc) rc = dyad_store_build_indexes(st, err);
+  du_arena_free(&x.arena);
+  du_arena_free(&x.link_arena);
+  du_vec_free(&x.ms);
+  du_vec_free(&x.grp);
+  du_vec_free(&x.links);
+  du_free(x.used);
   return rc;
 }
 

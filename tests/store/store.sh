@@ -2,8 +2,10 @@
 # store.sh DYAD BACKEND KBDIR - the store's guarantees, on SQLite or on a
 # PostgreSQL server this script starts and stops itself:
 #   * ingesting the same file twice leaves the store identical;
-#   * a run killed with SIGKILL and then run again leaves the store identical
+#   * runs killed with SIGKILL and then run again leave the store identical
 #     to one clean run;
+#   * so do other numbers of coding threads, grouping left to a later run,
+#     and a story id repeated with another text in one input;
 #   * two stories about one meeting give one event with two mentions, and
 #     differing places in one country give a conflict flag;
 #   * queries give the series by month.
@@ -55,25 +57,66 @@ awk 'BEGIN {
   }
 }' >"$work/corpus.jsonl"
 
+now() { date +%s.%N; }
+
 # 1. Idempotent ingest.
 db1=$(newdb t1)
-"$dyad" ingest -q --kb "$kb" --db "$db1" "$work/corpus.jsonl" || fail "ingest"
+t0=$(now)
+"$dyad" ingest -q --kb "$kb" --batch 50 --db "$db1" "$work/corpus.jsonl" || fail "ingest"
+t1=$(now)
 "$dyad" dump --db "$db1" >"$work/once" || fail dump
 "$dyad" ingest -q --kb "$kb" --db "$db1" "$work/corpus.jsonl" || fail "ingest again"
 "$dyad" dump --db "$db1" >"$work/twice"
 cmp -s "$work/once" "$work/twice" || { diff "$work/once" "$work/twice" | head; fail "second ingest changed the store"; }
 grep -q '^s02999' "$work/once" || fail "stories missing"
 
-# 2. Killed mid-ingest, then run again.
-db2=$(newdb t2)
-"$dyad" ingest -q --kb "$kb" --batch 50 --db "$db2" "$work/corpus.jsonl" &
-pid=$!
-sleep 0.4
-kill -9 $pid 2>/dev/null
-wait $pid 2>/dev/null
-"$dyad" ingest -q --kb "$kb" --batch 50 --db "$db2" "$work/corpus.jsonl" || fail "rerun"
-"$dyad" dump --db "$db2" >"$work/killed"
-cmp -s "$work/once" "$work/killed" || { diff "$work/once" "$work/killed" | head; fail "killed+rerun differs from one clean run"; }
+# 2. Killed mid-ingest, then run again: each run is killed at a fraction
+# of the time a clean run took (while storing, grouping or building
+# indexes), and the rerun must give the store of one clean run.
+i=0
+for f in 0.15 0.4 0.65 0.85 0.95; do
+  i=$((i + 1))
+  db2=$(newdb "k$i")
+  "$dyad" ingest -q --kb "$kb" --batch 50 --db "$db2" "$work/corpus.jsonl" &
+  pid=$!
+  sleep "$(awk -v a="$t0" -v b="$t1" -v f="$f" 'BEGIN { printf "%.3f", (b - a) * f }')"
+  kill -9 $pid 2>/dev/null || echo "note: the run was over before ${f} of its time"
+  wait $pid 2>/dev/null
+  "$dyad" ingest -q --kb "$kb" --batch 50 --db "$db2" "$work/corpus.jsonl" || fail "rerun"
+  "$dyad" dump --db "$db2" >"$work/killed"
+  cmp -s "$work/once" "$work/killed" ||
+    { diff "$work/once" "$work/killed" | head; fail "killed at ${f} + rerun differs from one clean run"; }
+done
+
+# 2b. The same store whatever the number of coding threads, and when
+# grouping is left to a later run (ingest of an empty input).
+for opt in "-j 0" "-j 3" "--no-dedup"; do
+  dbj=$(newdb "tj$(echo "$opt" | tr -dc 'a-z0-9')")
+  "$dyad" ingest -q --kb "$kb" $opt --db "$dbj" "$work/corpus.jsonl" || fail "ingest $opt"
+  if [ "$opt" = "--no-dedup" ]; then
+    "$dyad" dump --db "$dbj" | grep -q '^== dirty' || fail dump
+    [ "$("$dyad" dump --db "$dbj" | sed -n '/^== events/,/^== dirty/p' | wc -l)" = 2 ] ||
+      fail "--no-dedup grouped"
+    "$dyad" ingest -q --kb "$kb" --db "$dbj" /dev/null || fail "grouping run"
+  fi
+  "$dyad" dump --db "$dbj" >"$work/j"
+  cmp -s "$work/once" "$work/j" || { diff "$work/once" "$work/j" | head; fail "ingest $opt differs"; }
+done
+
+# 2c. One story id twice in one input with different texts (the second
+# coded while the first is still on its way to the store): the same store
+# as ingesting the two versions one after the other.
+head -400 "$work/corpus.jsonl" >"$work/dup.jsonl"
+sed -n '1,200p' "$work/corpus.jsonl" | sed 's/dollars/euros/' >>"$work/dup.jsonl"
+dbd=$(newdb td)
+"$dyad" ingest -q --kb "$kb" --db "$dbd" "$work/dup.jsonl" || fail "ingest dup"
+"$dyad" dump --db "$dbd" >"$work/dup1"
+dbe=$(newdb te)
+head -400 "$work/corpus.jsonl" >"$work/dupa.jsonl"
+sed -n '1,200p' "$work/corpus.jsonl" | sed 's/dollars/euros/' >"$work/dupb.jsonl"
+"$dyad" ingest -q --kb "$kb" --db "$dbe" "$work/dupa.jsonl" && "$dyad" ingest -q --kb "$kb" --db "$dbe" "$work/dupb.jsonl" || fail "ingest dup"
+"$dyad" dump --db "$dbe" >"$work/dup2"
+cmp -s "$work/dup1" "$work/dup2" || { diff "$work/dup1" "$work/dup2" | head; fail "repeated id in one input"; }
 
 # 3. A changed text replaces its story's events.
 db3=$(newdb t3)

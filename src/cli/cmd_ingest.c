@@ -1,0 +1,617 @@
+/*
+ * cmd_ingest.c - `dyad ingest`: code stories and store them.
+ *
+ * A pipeline: this thread reads stories into batches, asks the store
+ * which ones it already holds, and hands each batch to a coding thread
+ * (-j N of them, default 1); finished batches come back in input order
+ * and this thread writes them, so coding overlaps the database writes.
+ * The store is used by this thread only. At most 2N batches are in
+ * flight, so memory is bounded whatever the input size. With -j 0 the
+ * batches are coded here, between writes.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+#define ING_STORIES 1024
+#define ING_BYTES (1u << 20)
+#define ING_MAX_JOBS 64
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void ingest_usage(FILE *f) {
+  fputs("usage: dyad ingest [--db TARGET] [--kb PATH] [--batch N] [-j N] [--input F]\n"
+        "                   [--date D] [--no-dedup] [--stats] [--quiet] FILE...\n"
+        "\n"
+        "Codes stories and stores them with their events in TARGET: a SQLite file\n"
+        "(default dyad.db, or $DYAD_DB) or a postgresql:// URL. Ingesting the same\n"
+        "story again changes nothing; a changed text replaces its events. Each\n"
+        "batch of stories (default 20000) is one transaction, so a killed run can\n"
+        "simply be run again. Then mentions of the same happening are grouped.\n"
+        "'-' reads standard input.\n"
+        "\n"
+        "  -j N          coding threads beside the one writing (default 1; 0: code\n"
+        "                and write on one thread)\n"
+        "  --no-dedup    store only; group later (the next ingest or merge does)\n"
+        "  --stats       print where the time went\n",
+        f);
+}
+
+/* ---- strings copied out of the coder, in blocks that never move ---- */
+
+#define BLOCK_BYTES (256u * 1024)
+
+typedef struct blocks {
+  char **b;
+  size_t n, cap;   /* blocks held */
+  size_t cur;      /* block being filled */
+  size_t used;     /* bytes used in it */
+} blocks;
+
+static const char *blocks_str(blocks *k, const char *s) {
+  if (!s) return NULL;
+  size_t len = strlen(s) + 1;
+  if (len > BLOCK_BYTES) return NULL;
+  if (k->n == 0 || k->used + len > BLOCK_BYTES) {
+    if (k->n && k->cur + 1 < k->n) {
+      k->cur++;
+    } else {
+      if (k->n == k->cap) {
+        size_t nc = k->cap ? k->cap * 2 : 8;
+        char **nb = realloc(k->b, nc * sizeof *nb);
+        if (!nb) return NULL;
+        k->b = nb;
+        k->cap = nc;
+      }
+      char *blk = malloc(BLOCK_BYTES);
+      if (!blk) return NULL;
+      k->b[k->n] = blk;
+      k->cur = k->n++;
+    }
+    k->used = 0;
+  }
+  char *d = k->b[k->cur] + k->used;
+  memcpy(d, s, len);
+  k->used += len;
+  return d;
+}
+
+static void blocks_reset(blocks *k) {
+  k->cur = 0;
+  k->used = 0;
+}
+
+static void blocks_free(blocks *k) {
+  for (size_t i = 0; i < k->n; i++) free(k->b[i]);
+  free(k->b);
+  memset(k, 0, sizeof *k);
+}
+
+/* ---- batches ---- */
+
+enum { S_STORED, S_CODED, S_FAILED };
+
+typedef struct ing_story {
+  dyad_story st;
+  long line;
+  int state;           /* S_STORED: the store holds it already (not coded) */
+  size_t ev0, nev;     /* its events in the batch */
+  const char *msg;     /* S_FAILED: why */
+} ing_story;
+
+typedef struct batch {
+  size_t n;
+  ing_story s[ING_STORIES];
+  char *buf;           /* copies of id, date, text, source, url */
+  size_t len, cap;
+  dyad_event *ev;      /* coded events, strings in STRS */
+  size_t nev, evcap;
+  blocks strs;
+  const char *file;    /* for messages */
+  double cpu;          /* coding time */
+  int oom;
+  int state;           /* 0 free, 1 filled, 2 coding, 3 coded */
+} batch;
+
+static int batch_add(batch *b, const dyad_story *s, long line, int stored) {
+  const char *parts[5] = {s->id, s->date, s->text, s->source, s->url};
+  size_t lens[5];
+  size_t need = 0;
+  for (int k = 0; k < 5; k++) {
+    lens[k] = parts[k] ? (k == 2 ? s->text_len : strlen(parts[k])) : 0;
+    need += lens[k] + 1;
+  }
+  if (b->len + need > b->cap) {
+    size_t nc = b->cap ? b->cap : ING_BYTES + 4096;
+    while (b->len + need > nc) nc *= 2;
+    char *nb = realloc(b->buf, nc);
+    if (!nb) return -1;
+    /* Re-point the stories already copied. */
+    for (size_t i = 0; i < b->n; i++) {
+      dyad_story *t = &b->s[i].st;
+      const char **f[5] = {&t->id, &t->date, &t->text, &t->source, &t->url};
+      for (int k = 0; k < 5; k++)
+        if (*f[k]) *f[k] = nb + (*f[k] - b->buf);
+    }
+    b->buf = nb;
+    b->cap = nc;
+  }
+  ing_story *is = &b->s[b->n];
+  memset(is, 0, sizeof *is);
+  dyad_story *t = &is->st;
+  const char **f[5] = {&t->id, &t->date, &t->text, &t->source, &t->url};
+  for (int k = 0; k < 5; k++) {
+    if (!parts[k]) continue;
+    memcpy(b->buf + b->len, parts[k], lens[k]);
+    b->buf[b->len + lens[k]] = '\0';
+    *f[k] = b->buf + b->len;
+    b->len += lens[k] + 1;
+  }
+  t->text_len = s->text_len;
+  is->line = line;
+  is->state = stored ? S_STORED : S_CODED;
+  b->n++;
+  return 0;
+}
+
+/* Copy one event and its strings into the batch. */
+static int keep_event(batch *b, const dyad_event *e) {
+  if (b->nev == b->evcap) {
+    size_t nc = b->evcap ? b->evcap * 2 : 2048;
+    dyad_event *ne = realloc(b->ev, nc * sizeof *ne);
+    if (!ne) return -1;
+    b->ev = ne;
+    b->evcap = nc;
+  }
+  dyad_event *d = &b->ev[b->nev];
+  *d = *e;
+  const char **f[] = {&d->story_id,       &d->source.code,    &d->source.country,
+                      &d->source.sector,  &d->target.code,    &d->target.country,
+                      &d->target.sector,  &d->plover,         &d->plover_mode,
+                      &d->plover_context, &d->date_text,      &d->place.text,
+                      &d->place.name,     &d->place.country,  &d->place.admin1,
+                      &d->pattern};
+  for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+    if (!*f[i]) continue;
+    *f[i] = blocks_str(&b->strs, *f[i]);
+    if (!*f[i]) return -1;
+  }
+  b->nev++;
+  return 0;
+}
+
+static void code_batch(dyad_coder *coder, batch *b) {
+  double c0 = cpu_s();
+  for (size_t i = 0; i < b->n && !b->oom; i++) {
+    ing_story *is = &b->s[i];
+    if (is->state == S_STORED) continue;
+    const dyad_event *ev;
+    size_t n;
+    dyad_error e;
+    memset(&e, 0, sizeof e);
+    if (dyad_code_story(coder, &is->st, &ev, &n, &e) != DYAD_OK) {
+      is->state = S_FAILED;
+      is->msg = blocks_str(&b->strs, e.message);
+      if (!is->msg) b->oom = 1;
+      continue;
+    }
+    is->ev0 = b->nev;
+    is->nev = n;
+    for (size_t k = 0; k < n && !b->oom; k++) {
+      if (keep_event(b, &ev[k])) b->oom = 1;
+    }
+  }
+  b->cpu = cpu_s() - c0;
+}
+
+static void batch_reset(batch *b) {
+  b->n = 0;
+  b->len = 0;
+  b->nev = 0;
+  b->oom = 0;
+  b->cpu = 0;
+  blocks_reset(&b->strs);
+  b->state = 0;
+}
+
+/* ---- the run ---- */
+
+typedef struct ingest_stats {
+  long stories, inserted, unchanged, replaced, events, bad, failed;
+} ingest_stats;
+
+typedef struct ingest {
+  /* shared with the coding threads, under MU */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  batch *slots;
+  size_t nslots;
+  size_t next_fill, next_code, next_write;
+  int done_reading, stop, thread_fail;
+  const dyad_kb *kb;
+  /* this thread's */
+  dyad_store *st;
+  dyad_coder *coder;   /* -j 0 */
+  long batch, in_tx;
+  int tty, quiet;
+  double t0, last, t_store, cpu_code;
+  ingest_stats s;
+} ingest;
+
+static void progress(const ingest *g, int final) {
+  double dt = now_s() - g->t0;
+  const ingest_stats *s = &g->s;
+  fprintf(stderr, "%s%ld stories (%ld new, %ld replaced, %ld unchanged), %ld events, %.0f stories/s%s",
+          final ? "" : "\r", s->stories, s->inserted, s->replaced, s->unchanged, s->events,
+          dt > 0 ? (double)s->stories / dt : 0.0, final ? "\n" : "   ");
+}
+
+static void *worker(void *arg) {
+  ingest *g = arg;
+  dyad_coder *coder = NULL;
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  int ok = dyad_coder_new(g->kb, &coder, &e) == DYAD_OK;
+  pthread_mutex_lock(&g->mu);
+  if (!ok) {
+    g->thread_fail = 1;
+    g->stop = 1;
+  }
+  for (;;) {
+    while (!g->stop && !(g->next_code < g->next_fill &&
+                         g->slots[g->next_code % g->nslots].state == 1) &&
+           !(g->done_reading && g->next_code >= g->next_fill))
+      pthread_cond_wait(&g->cv, &g->mu);
+    if (g->stop || g->next_code >= g->next_fill) break;
+    batch *b = &g->slots[g->next_code % g->nslots];
+    g->next_code++;
+    b->state = 2;
+    pthread_mutex_unlock(&g->mu);
+    code_batch(coder, b);
+    pthread_mutex_lock(&g->mu);
+    b->state = 3;
+    pthread_cond_broadcast(&g->cv);
+  }
+  pthread_cond_broadcast(&g->cv);
+  pthread_mutex_unlock(&g->mu);
+  dyad_coder_free(coder);
+  return NULL;
+}
+
+/* Store one coded batch, committing every g->batch stories. */
+static int write_batch(ingest *g, batch *b) {
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  if (b->oom) {
+    cli_err("out of memory");
+    return EXIT_IO;
+  }
+  g->cpu_code += b->cpu;
+  double t = now_s();
+  int rc = EXIT_OKAY;
+  for (size_t i = 0; i < b->n && rc == EXIT_OKAY; i++) {
+    ing_story *is = &b->s[i];
+    g->s.stories++;
+    if (is->state == S_STORED) {
+      g->s.unchanged++;
+    } else if (is->state == S_FAILED) {
+      fprintf(stderr, "%sdyad: %s:%ld: story %s not coded: %s\n", g->tty ? "\n" : "", b->file,
+              is->line, is->st.id, is->msg);
+      g->s.failed++;
+    } else {
+      int result = DYAD_PUT_UNCHANGED;
+      if (dyad_store_put(g->st, &is->st, b->ev + is->ev0, is->nev, &result, &e)) {
+        cli_print_error(&e);
+        rc = EXIT_IO;
+        break;
+      }
+      if (result == DYAD_PUT_INSERTED) g->s.inserted++;
+      else if (result == DYAD_PUT_REPLACED) g->s.replaced++;
+      else g->s.unchanged++;
+      g->s.events += (long)is->nev;
+      g->in_tx++;
+    }
+    if (g->in_tx >= g->batch) {
+      if (dyad_store_commit(g->st, &e) || dyad_store_begin(g->st, &e)) {
+        cli_print_error(&e);
+        rc = EXIT_IO;
+      }
+      g->in_tx = 0;
+    }
+  }
+  g->t_store += now_s() - t;
+  if (g->tty && now_s() - g->last > 0.25) {
+    progress(g, 0);
+    g->last = now_s();
+  }
+  return rc;
+}
+
+/* Write finished batches in order (called and returning with MU held).
+ * WAIT: until none is in flight; otherwise only while all slots are
+ * taken or the oldest is done. */
+static int drain(ingest *g, int wait) {
+  int rc = EXIT_OKAY;
+  while (rc == EXIT_OKAY && g->next_write < g->next_fill) {
+    batch *b = &g->slots[g->next_write % g->nslots];
+    if (b->state == 1 && g->coder) {
+      /* No coding threads: code it here. */
+      pthread_mutex_unlock(&g->mu);
+      code_batch(g->coder, b);
+      pthread_mutex_lock(&g->mu);
+      b->state = 3;
+    }
+    if (b->state != 3) {
+      if (g->stop) return EXIT_IO;
+      if (!wait && g->next_fill - g->next_write < g->nslots) return EXIT_OKAY;
+      pthread_cond_wait(&g->cv, &g->mu);
+      continue;
+    }
+    pthread_mutex_unlock(&g->mu);
+    rc = write_batch(g, b);
+    pthread_mutex_lock(&g->mu);
+    batch_reset(b);
+    g->next_write++;
+    pthread_cond_broadcast(&g->cv);
+  }
+  return rc;
+}
+
+static void submit(ingest *g, batch *b) {
+  pthread_mutex_lock(&g->mu);
+  b->state = 1;
+  g->next_fill++;
+  pthread_cond_broadcast(&g->cv);
+  pthread_mutex_unlock(&g->mu);
+}
+
+static int ingest_stream(ingest *g, FILE *in, const char *name, int informat, const char *date) {
+  dyad_reader *r = NULL;
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  if (dyad_reader_open(in, name, informat, date, &r, &e)) {
+    cli_print_error(&e);
+    return EXIT_IO;
+  }
+  int rc = EXIT_OKAY;
+  batch *cur = NULL;
+  for (;;) {
+    dyad_story story;
+    int x = dyad_reader_next(r, &story, &e);
+    if (x == -1) break;
+    if (x == DYAD_EIO) {
+      cli_print_error(&e);
+      rc = EXIT_IO;
+      break;
+    }
+    if (x) {
+      cli_print_error(&e);
+      g->s.bad++;
+      continue;
+    }
+    if (!cur) {
+      pthread_mutex_lock(&g->mu);
+      /* Wait for a free slot, writing what is finished meanwhile. */
+      while (rc == EXIT_OKAY && g->next_fill - g->next_write >= g->nslots) rc = drain(g, 0);
+      pthread_mutex_unlock(&g->mu);
+      if (rc) break;
+      cur = &g->slots[g->next_fill % g->nslots];
+      cur->file = name;
+    }
+    /* A story stored with the same text is not coded again. */
+    int stored = dyad_store_has_story(g->st, &story, &e);
+    if (batch_add(cur, &story, dyad_reader_line(r), stored)) {
+      cli_err("out of memory");
+      rc = EXIT_IO;
+      break;
+    }
+    if (cur->n == ING_STORIES || cur->len >= ING_BYTES) {
+      submit(g, cur);
+      cur = NULL;
+    }
+  }
+  if (cur) {
+    if (rc == EXIT_OKAY) submit(g, cur);
+    else batch_reset(cur);
+  }
+  /* Finish this file before the next one (so messages name the right
+   * file, and the name outlives its batches). */
+  pthread_mutex_lock(&g->mu);
+  if (rc == EXIT_OKAY) rc = drain(g, 1);
+  pthread_mutex_unlock(&g->mu);
+  dyad_reader_free(r);
+  return rc;
+}
+
+int cmd_ingest(int argc, char **argv) {
+  const char *dbt = getenv("DYAD_DB");
+  if (!dbt || !*dbt) dbt = "dyad.db";
+  const char *kbs[16];
+  size_t nkb = 0;
+  long batch_n = 20000;
+  int informat = DYAD_IN_JSONL, quiet = 0, stats = 0, dedup = 1, jobs = 1;
+  const char *date = NULL;
+  const char *files[256];
+  size_t nfiles = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (cli_opt(a, "--help", "-h")) {
+      ingest_usage(stdout);
+      return EXIT_OKAY;
+    } else if (!strcmp(a, "--db") && i + 1 < argc) {
+      dbt = argv[++i];
+    } else if (!strcmp(a, "--kb") && i + 1 < argc) {
+      if (nkb < 16) kbs[nkb++] = argv[++i];
+    } else if (!strcmp(a, "--batch") && i + 1 < argc) {
+      batch_n = atol(argv[++i]);
+      if (batch_n < 1) batch_n = 1;
+    } else if (cli_opt(a, "--jobs", "-j") && i + 1 < argc) {
+      char *end;
+      long v = strtol(argv[++i], &end, 10);
+      if (*end || v < 0 || v > ING_MAX_JOBS) {
+        cli_err("--jobs wants a number of coding threads from 0 to %d, not '%s'", ING_MAX_JOBS,
+                argv[i]);
+        return EXIT_USAGE;
+      }
+      jobs = (int)v;
+    } else if (!strcmp(a, "--input") && i + 1 < argc) {
+      const char *f = argv[++i];
+      informat = !strcmp(f, "text") ? DYAD_IN_TEXT : !strcmp(f, "petrarch") ? DYAD_IN_PETRARCH
+                                                                            : DYAD_IN_JSONL;
+    } else if (!strcmp(a, "--date") && i + 1 < argc) {
+      date = argv[++i];
+    } else if (!strcmp(a, "--no-dedup")) {
+      dedup = 0;
+    } else if (!strcmp(a, "--stats")) {
+      stats = 1;
+    } else if (cli_opt(a, "--quiet", "-q")) {
+      quiet = 1;
+    } else if (a[0] == '-' && a[1]) {
+      cli_err("unknown option '%s'", a);
+      ingest_usage(stderr);
+      return EXIT_USAGE;
+    } else if (nfiles < 256) {
+      files[nfiles++] = a;
+    }
+  }
+  if (!nfiles) {
+    ingest_usage(stderr);
+    return EXIT_USAGE;
+  }
+  dyad_kb *kb = cli_load_kb(kbs, nkb, 0);
+  if (!kb) return EXIT_DATA;
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  ingest g;
+  memset(&g, 0, sizeof g);
+  if (dyad_store_open(dbt, &g.st, &e)) {
+    cli_print_error(&e);
+    dyad_kb_free(kb);
+    return EXIT_IO;
+  }
+  pthread_mutex_init(&g.mu, NULL);
+  pthread_cond_init(&g.cv, NULL);
+  g.kb = kb;
+  g.batch = batch_n;
+  g.quiet = quiet;
+  g.tty = isatty(2) && !quiet;
+  g.nslots = (size_t)(jobs > 0 ? 2 * jobs + 2 : 1);
+  g.slots = calloc(g.nslots, sizeof *g.slots);
+  int rc = EXIT_OKAY;
+  pthread_t th[ING_MAX_JOBS];
+  int nth = 0;
+  if (!g.slots) {
+    cli_err("out of memory");
+    rc = EXIT_IO;
+  } else if (jobs == 0) {
+    if (dyad_coder_new(kb, &g.coder, &e)) {
+      cli_print_error(&e);
+      rc = EXIT_IO;
+    }
+  } else {
+    for (; nth < jobs; nth++)
+      if (pthread_create(&th[nth], NULL, worker, &g)) break;
+    if (!nth) {
+      cli_err("cannot start threads");
+      rc = EXIT_IO;
+    }
+  }
+  g.t0 = g.last = now_s();
+  /* Into an empty store: build the indexes only grouping and readers need
+   * once at the end, rather than row by row. */
+  int deferred = 0;
+  if (rc == EXIT_OKAY && dyad_store_defer_indexes(g.st, &deferred, &e)) {
+    cli_print_error(&e);
+    rc = EXIT_IO;
+  }
+  if (rc == EXIT_OKAY && dyad_store_begin(g.st, &e)) {
+    cli_print_error(&e);
+    rc = EXIT_IO;
+  }
+  for (size_t fi = 0; fi < nfiles && rc == EXIT_OKAY; fi++) {
+    FILE *f = !strcmp(files[fi], "-") ? stdin : fopen(files[fi], "rb");
+    if (!f) {
+      cli_err("cannot open %s: %s", files[fi], strerror(errno));
+      rc = EXIT_IO;
+      break;
+    }
+    rc = ingest_stream(&g, f, files[fi], informat, date);
+    if (f != stdin) fclose(f);
+  }
+  pthread_mutex_lock(&g.mu);
+  g.done_reading = 1;
+  if (rc) g.stop = 1;
+  pthread_cond_broadcast(&g.cv);
+  pthread_mutex_unlock(&g.mu);
+  for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
+  if (g.thread_fail && rc == EXIT_OKAY) {
+    cli_err("a coding thread could not start");
+    rc = EXIT_IO;
+  }
+  double t = now_s();
+  if (rc == EXIT_OKAY) {
+    if (dyad_store_commit(g.st, &e)) {
+      cli_print_error(&e);
+      rc = EXIT_IO;
+    }
+  } else {
+    dyad_store_rollback(g.st, NULL);
+  }
+  double t_dedup = now_s();
+  g.t_store += t_dedup - t;
+  if (rc == EXIT_OKAY && (dedup ? dyad_store_dedup(g.st, &e) : dyad_store_build_indexes(g.st, &e))) {
+    cli_print_error(&e);
+    rc = EXIT_IO;
+  }
+  t_dedup = now_s() - t_dedup;
+  double wall = now_s() - g.t0;
+  if (!quiet) {
+    progress(&g, 1);
+    dyad_store_stats ss;
+    if (!dyad_store_stats_get(g.st, &ss, &e)) {
+      fprintf(stderr, "dyad: %s %s: %lld stories, %lld mentions, %lld events (%lld with "
+                      "conflicting reports); %ld bad records, %ld stories not coded\n",
+              dyad_store_backend(g.st), dbt, ss.stories, ss.mentions, ss.events, ss.conflicts,
+              g.s.bad, g.s.failed);
+    }
+  }
+  if (stats) {
+    /* Wall time, coding CPU time (all coding threads), and this thread's
+     * time in the store: writing stories and mentions, then grouping. */
+    double store = g.t_store + t_dedup;
+    fprintf(stderr,
+            "stats: %ld mentions of %ld stories in %.3f s: %.0f mentions/s; coding %.3f s CPU "
+            "on %d thread%s; store %.3f s (stories and mentions %.3f s, grouping %.3f s): "
+            "%.0f mentions/s\n",
+            g.s.events, g.s.stories, wall, wall > 0 ? (double)g.s.events / wall : 0.0,
+            g.cpu_code, jobs ? jobs : 1, jobs > 1 ? "s" : "", store, g.t_store, t_dedup,
+            store > 0 ? (double)g.s.events / store : 0.0);
+  }
+  for (size_t i = 0; g.slots && i < g.nslots; i++) {
+    free(g.slots[i].buf);
+    free(g.slots[i].ev);
+    blocks_free(&g.slots[i].strs);
+  }
+  free(g.slots);
+  pthread_mutex_destroy(&g.mu);
+  pthread_cond_destroy(&g.cv);
+  dyad_coder_free(g.coder);
+  dyad_store_close(g.st);
+  dyad_kb_free(kb);
+  return rc;
+}
