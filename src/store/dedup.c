@@ -95,6 +95,7 @@ struct dedup {
   db *d;
   const db_ops *o;
   db_stmt *first, *last, *del, *ins, *link, *clean;
+  size_t chunk_events;
   reader rd;
   /* the hand-over, when the reader has a thread */
   int threaded;
@@ -395,7 +396,7 @@ static int make_event(reader *rd, dm *g, size_t n) {
     l->event = e->id;
     if (!l->mention) return du_err(&rd->err, DYAD_ENOMEM, "out of memory");
   }
-  return k->rows.len >= CHUNK_EVENTS ? hand_over(rd) : DYAD_OK;
+  return k->rows.len >= rd->x->chunk_events ? hand_over(rd) : DYAD_OK;
 }
 
 static int dm_cmp(const void *a, const void *b) {
@@ -550,11 +551,14 @@ static void *reader_main(void *arg) {
 
 /* ---- the batches ---- */
 
-/* A second connection for the reader, where the target allows one. */
-static void reader_connect(dedup *x) {
+/* A second connection for the reader, where the target allows one (and
+ * the caller wants it). */
+static void reader_connect(dedup *x, int threads) {
   const char *t = ds_target(x->st);
   db *d = NULL;
-  if (!strcmp(x->o->name, "postgresql")) {
+  if (!threads) {
+    d = NULL;
+  } else if (!strcmp(x->o->name, "postgresql")) {
     if (db_open_postgres(t, &d, NULL)) d = NULL;
   } else if (strcmp(t, ":memory:") && strncmp(t, "file:", 5)) {
     if (db_open_sqlite(t, &d, NULL)) d = NULL;
@@ -584,7 +588,7 @@ static int next_bound(dedup *x, char *key[3], int *neg, int *found, dyad_error *
   db_stmt *q = x->first;
   int r = o->step(q, err);
   if (r == 0) {
-    /* Fewer than DEDUP_KEYS left: the batch ends at the last one. */
+    /* Fewer keys left than a batch takes: the batch ends at the last one. */
     o->reset(q);
     q = x->last;
     r = o->step(q, err);
@@ -685,9 +689,16 @@ static int dedup_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
 #define IN_BATCH(t) "(" t "source, " t "target, " t "root, " t "negated) <= (?, ?, ?, ?)"
 
 int dyad_store_dedup(dyad_store *st, dyad_error *err) {
+  return ds_dedup(st, DEDUP_KEYS, CHUNK_EVENTS, 1, err);
+}
+
+int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
+             dyad_error *err) {
+  if (batch_keys < 1 || chunk_events < 1) return du_err(err, DYAD_EINVAL, "bad batch size");
   dedup x;
   memset(&x, 0, sizeof x);
   x.st = st;
+  x.chunk_events = chunk_events;
   x.d = ds_db(st);
   x.o = x.d->ops;
   x.rd.x = &x;
@@ -701,7 +712,7 @@ int dyad_store_dedup(dyad_store *st, dyad_error *err) {
   char limit[160];
   snprintf(limit, sizeof limit,
            "SELECT source, target, root, negated FROM dirty ORDER BY source, target, root, "
-           "negated LIMIT 1 OFFSET %d", DEDUP_KEYS - 1);
+           "negated LIMIT 1 OFFSET %d", batch_keys - 1);
   struct { db_stmt **s; const char *sql; } prep[] = {
       {&x.first, limit},
       {&x.last, "SELECT source, target, root, negated FROM dirty ORDER BY source DESC, "
@@ -722,7 +733,7 @@ int dyad_store_dedup(dyad_store *st, dyad_error *err) {
     rc = db_prepare(x.d, prep[i].sql, prep[i].s, err);
   }
   if (!rc) {
-    reader_connect(&x);
+    reader_connect(&x, threads);
     /* CROSS JOIN: SQLite keeps this join order (dirty drives, in key
      * order); PostgreSQL plans it as an inner join. */
     rc = db_prepare(x.rd.d,
