@@ -46,8 +46,18 @@ int db_open_sqlite(const char *path, db **out, dyad_error *err);
 /* Returns DYAD_EUNSUPPORTED when built without libpq. */
 int db_open_postgres(const char *url, db **out, dyad_error *err);
 
-/* The connection under a store (store.c). */
+/* The connection under a store, the target it was opened with, and the
+ * index grouping reads mentions by (store.c). */
 db *ds_db(dyad_store *st);
+const char *ds_target(const dyad_store *st);
+int ds_build_key_index(dyad_store *st, dyad_error *err);
+
+/* dyad_store_dedup with its sizes given (dedup.c): BATCH_KEYS dyads per
+ * transaction, CHUNK_EVENTS events per hand-over from reader to writer,
+ * the reader on a thread of its own when THREADS and the target allow.
+ * The result does not depend on them; tests vary them. */
+int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
+             dyad_error *err);
 
 /* Convenience wrappers. */
 static inline int db_exec(db *d, const char *sql, dyad_error *err) {

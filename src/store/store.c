@@ -28,6 +28,7 @@ typedef struct dkey {
 
 struct dyad_store {
   db *d;
+  char *target;        /* as opened: a second connection for grouping */
   db_stmt *get_hash, *del_mentions, *old_keys, *ins_story, *upd_story, *ins_mention,
       *ins_dirty, *del_events;
   /* The dyads made dirty in the open transaction, each once, written to
@@ -103,6 +104,10 @@ int dyad_store_defer_indexes(dyad_store *st, int *deferred, dyad_error *err) {
   return rc;
 }
 
+int ds_build_key_index(dyad_store *st, dyad_error *err) {
+  return db_exec(st->d, deferrable[0], err);
+}
+
 int dyad_store_build_indexes(dyad_store *st, dyad_error *err) {
   int rc = DYAD_OK;
   for (size_t i = 0; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
@@ -135,6 +140,7 @@ void dyad_store_close(dyad_store *st) {
   du_arena_free(&st->dirty_strs);
   du_vec_free(&st->dirty);
   du_free(st->dirty_set);
+  du_free(st->target);
   st->d->ops->close(st->d);
   du_free(st);
 }
@@ -145,6 +151,11 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
   if (!st) return du_err(err, DYAD_ENOMEM, "out of memory");
   du_arena_init(&st->dirty_strs, 64 * 1024);
   du_vec_init(&st->dirty, sizeof(dkey));
+  st->target = du_strdup(target);
+  if (!st->target) {
+    du_free(st);
+    return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
   int rc;
   if (!strncmp(target, "postgresql://", 13) || !strncmp(target, "postgres://", 11)) {
     rc = db_open_postgres(target, &st->d, err);
@@ -153,6 +164,7 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
   }
   if (rc) {
     du_arena_free(&st->dirty_strs);
+    du_free(st->target);
     du_free(st);
     return rc;
   }
@@ -475,483 +487,6 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
   return DYAD_OK;
 }
 
-/* ---- deduplication ----
- *
- * Dirty dyads are regrouped in batches of up to DEDUP_KEYS keys, one
- * transaction each. A batch is the first keys of `dirty` in key order, up
- * to a bound key, and takes the same few statements whatever its size:
- *   1. one DELETE removes the events of its keys;
- *   2. one scan reads the mentions of its keys, key after key (`dirty`
- *      drives the join, in the order of its primary key);
- *   3. each key's mentions are grouped in memory, and each group is
- *      written with one INSERT;
- *   4. only mentions whose event id changed are updated: a new mention is
- *      stored with its own id as event id, which is already right when it
- *      comes first in its group (most mentions);
- *   5. one DELETE takes the keys out of `dirty`.
- * Memory holds one key's mentions and the batch's changed event ids. */
-
-#define DEDUP_KEYS 50000
-
-/* One mention of the key being grouped; strings are in the key's arena. */
-typedef struct dm {
-  const char *id, *date, *place, *country, *code, *modality, *story, *publisher,
-      *story_date, *scountry, *tcountry, *plover, *event_id;
-  int day, has_ll;
-  double lat, lon, gold;
-} dm;
-
-/* A mention whose event id changes. */
-typedef struct relink {
-  const char *mention, *event;
-} relink;
-
-typedef struct dedup {
-  dyad_store *st;
-  const db_ops *o;
-  db_stmt *first, *last, *del, *scan, *publisher, *ins, *link, *clean;
-  /* the key being read: its strings and mentions */
-  du_arena arena;
-  du_vec ms, grp;
-  char *used;
-  size_t used_cap;
-  const char *src, *tgt, *root;
-  int neg;
-  /* the batch's changed event ids */
-  du_arena link_arena;
-  du_vec links;
-} dedup;
-
-static const char *astr(du_arena *a, const char *s) {
-  if (!s) s = "";
-  return du_arena_strndup(a, s, strlen(s));
-}
-
-/* The most frequent string among the group's values (ties: smallest). */
-static const char *mode_of(const dm *g, size_t n, size_t off) {
-  const char *best = "";
-  size_t best_n = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *v = *(const char *const *)((const char *)&g[i] + off);
-    if (!v[0]) continue;
-    size_t c = 0;
-    for (size_t j = 0; j < n; j++) {
-      if (!strcmp(*(const char *const *)((const char *)&g[j] + off), v)) c++;
-    }
-    if (c > best_n || (c == best_n && strcmp(v, best) < 0)) {
-      best = v;
-      best_n = c;
-    }
-  }
-  return best;
-}
-
-static int count_distinct(const dm *g, size_t n, size_t off) {
-  int c = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *v = *(const char *const *)((const char *)&g[i] + off);
-    if (!v[0]) continue;
-    int dup = 0;
-    for (size_t j = 0; j < i && !dup; j++) {
-      dup = !strcmp(*(const char *const *)((const char *)&g[j] + off), v);
-    }
-    if (!dup) c++;
-  }
-  return c;
-}
-
-/* The publishers of a group's stories (a single mention's is not needed:
- * it is one source whatever it is). */
-static int find_publishers(dedup *x, dm *g, size_t n, dyad_error *err) {
-  const db_ops *o = x->o;
-  for (size_t i = 0; i < n; i++) {
-    g[i].publisher = "";
-    for (size_t j = 0; j < i && !g[i].publisher[0]; j++) {
-      if (!strcmp(g[j].story, g[i].story)) g[i].publisher = g[j].publisher;
-    }
-    if (g[i].publisher[0]) continue;
-    bt(o, x->publisher, 1, g[i].story);
-    int r = o->step(x->publisher, err);
-    if (r == 1) g[i].publisher = astr(&x->arena, o->col_text(x->publisher, 0));
-    o->reset(x->publisher);
-    if (r < 0) return DYAD_EDB;
-    if (!g[i].publisher) return du_err(err, DYAD_ENOMEM, "out of memory");
-  }
-  return DYAD_OK;
-}
-
-/* Write one group as an event, and note its mentions whose event id
- * differs from the event's. */
-static int write_group(dedup *x, dm *g, size_t n, dyad_error *err) {
-  const db_ops *o = x->o;
-  db_stmt *ins = x->ins;
-  if (n > 1) {
-    int rc = find_publishers(x, g, n, err);
-    if (rc) return rc;
-  }
-  /* The event id is the smallest mention id: independent of order. */
-  size_t first = 0;
-  for (size_t i = 1; i < n; i++) {
-    if (strcmp(g[i].id, g[first].id) < 0) first = i;
-  }
-  const char *date = mode_of(g, n, offsetof(dm, date));
-  const char *place = mode_of(g, n, offsetof(dm, place));
-  const char *code = mode_of(g, n, offsetof(dm, code));
-  int nplaces = count_distinct(g, n, offsetof(dm, place));
-  int ndates = count_distinct(g, n, offsetof(dm, date));
-  int nstories = count_distinct(g, n, offsetof(dm, story));
-  int nsources = n > 1 ? count_distinct(g, n, offsetof(dm, publisher)) : 1;
-  if (nsources < 1) nsources = 1;
-  double gsum = 0;
-  int asserted = 0;
-  const char *first_seen = g[0].story_date;
-  for (size_t i = 0; i < n; i++) {
-    gsum += g[i].gold;
-    if (!strcmp(g[i].modality, "asserted")) asserted = 1;
-    if (strcmp(g[i].story_date, first_seen) < 0) first_seen = g[i].story_date;
-  }
-  const char *modality = asserted ? "asserted" : mode_of(g, n, offsetof(dm, modality));
-  /* Where reports disagree, keep every version in the note. */
-  char note[1024] = "";
-  if (nplaces > 1 || ndates > 1) {
-    size_t ol = 0;
-    if (nplaces > 1) {
-      ol += (size_t)snprintf(note + ol, sizeof note - ol, "places:");
-      for (size_t i = 0; i < n && ol < sizeof note; i++) {
-        int dup = !g[i].place[0];
-        for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(g[j].place, g[i].place);
-        if (!dup) {
-          ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].place, g[i].id);
-        }
-      }
-    }
-    if (ndates > 1 && ol < sizeof note) {
-      ol += (size_t)snprintf(note + ol, sizeof note - ol, "%sdates:", ol ? " " : "");
-      for (size_t i = 0; i < n && ol < sizeof note; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(g[j].date, g[i].date);
-        if (!dup) {
-          ol += (size_t)snprintf(note + ol, sizeof note - ol, " %s (%s);", g[i].date, g[i].id);
-        }
-      }
-    }
-  }
-  /* Coordinates of the chosen place. */
-  double lat = 0, lon = 0;
-  int has_ll = 0;
-  const char *country = "";
-  for (size_t i = 0; i < n; i++) {
-    if (place[0] && !strcmp(g[i].place, place)) {
-      has_ll = g[i].has_ll;
-      lat = g[i].lat;
-      lon = g[i].lon;
-      country = g[i].country;
-      break;
-    }
-  }
-  int32_t ymd = 0;
-  dyad_parse_date(date, &ymd);
-  const dm *fm = &g[first];
-  int k = 1;
-  bt(o, ins, k++, fm->id);
-  bt(o, ins, k++, date);
-  o->bind_int(ins, k++, du_ymd_to_days(ymd));
-  bt(o, ins, k++, x->src);
-  bt(o, ins, k++, fm->scountry);
-  bt(o, ins, k++, x->tgt);
-  bt(o, ins, k++, fm->tcountry);
-  bt(o, ins, k++, code);
-  bt(o, ins, k++, x->root);
-  o->bind_int(ins, k++, x->neg);
-  int r = atoi(x->root);
-  o->bind_int(ins, k++, r <= 5 ? 1 : r <= 8 ? 2 : r <= 13 ? 3 : 4);
-  o->bind_double(ins, k++, gsum / (double)n);
-  bt(o, ins, k++, fm->plover);
-  bt(o, ins, k++, modality);
-  bt(o, ins, k++, place);
-  bt(o, ins, k++, country);
-  if (has_ll) {
-    o->bind_double(ins, k++, lat);
-    o->bind_double(ins, k++, lon);
-  } else {
-    o->bind_null(ins, k++);
-    o->bind_null(ins, k++);
-  }
-  o->bind_int(ins, k++, (int64_t)n);
-  o->bind_int(ins, k++, nstories);
-  o->bind_int(ins, k++, nsources);
-  bt(o, ins, k++, first_seen);
-  o->bind_int(ins, k++, note[0] != '\0');
-  bt(o, ins, k++, note);
-  int rc = o->step(ins, err);
-  o->reset(ins);
-  if (rc < 0) return DYAD_EDB;
-  for (size_t i = 0; i < n; i++) {
-    if (g[i].event_id && !strcmp(g[i].event_id, fm->id)) continue;
-    relink *l = du_vec_push(&x->links);
-    if (!l) return du_err(err, DYAD_ENOMEM, "out of memory");
-    l->mention = astr(&x->link_arena, g[i].id);
-    l->event = astr(&x->link_arena, fm->id);
-    if (!l->mention || !l->event) return du_err(err, DYAD_ENOMEM, "out of memory");
-  }
-  return DYAD_OK;
-}
-
-static int dm_cmp(const void *a, const void *b) {
-  const dm *x = a, *y = b;
-  if (x->day != y->day) return x->day < y->day ? -1 : 1;
-  return strcmp(x->id, y->id);
-}
-
-/* Group the mentions read for the current key. */
-static int group_key(dedup *x, dyad_error *err) {
-  dm *all = x->ms.data;
-  size_t n = x->ms.len, i = 0;
-  if (!n) return DYAD_OK;
-  /* Sweep in (day, id) order, compared as bytes on both backends: a group
-   * takes the mentions within a day of its first; mentions placed in
-   * different countries are different happenings, mentions without a
-   * place join the first group. */
-  qsort(all, n, sizeof *all, dm_cmp);
-  x->grp.len = 0;
-  if (du_vec_reserve(&x->grp, n)) return du_err(err, DYAD_ENOMEM, "out of memory");
-  if (x->used_cap < n) {
-    char *u = du_realloc(x->used, n);
-    if (!u) return du_err(err, DYAD_ENOMEM, "out of memory");
-    x->used = u;
-    x->used_cap = n;
-  }
-  memset(x->used, 0, n);
-  dm *grp = x->grp.data;
-  char *used = x->used;
-  int rc = DYAD_OK;
-  while (rc == DYAD_OK && i < n) {
-    if (used[i]) {
-      i++;
-      continue;
-    }
-    int anchor = all[i].day;
-    size_t end = i;
-    while (end < n && all[end].day <= anchor + 1) end++;
-    /* The first group is that of the window's first placed country
-     * (and of every mention without a place); each other country is a
-     * group of its own. */
-    const char *lead = "";
-    for (size_t a = i; a < end && !lead[0]; a++) {
-      if (!used[a]) lead = all[a].country;
-    }
-    for (size_t a = i; a < end && rc == DYAD_OK; a++) {
-      if (used[a]) continue;
-      const char *cc = all[a].country[0] ? all[a].country : lead;
-      size_t gn = 0;
-      for (size_t b = a; b < end; b++) {
-        if (used[b]) continue;
-        const char *bc = all[b].country[0] ? all[b].country : lead;
-        if (!strcmp(bc, cc)) {
-          grp[gn++] = all[b];
-          used[b] = 1;
-        }
-      }
-      if (gn) rc = write_group(x, grp, gn, err);
-    }
-    i = end;
-  }
-  return rc;
-}
-
-/* One row of the scan: start a new key when it differs, then keep the
- * mention. */
-static int read_mention(dedup *x, db_stmt *s, dyad_error *err) {
-  const db_ops *o = x->o;
-  const char *src = o->col_text(s, 0), *tgt = o->col_text(s, 1), *root = o->col_text(s, 2);
-  int neg = (int)o->col_int(s, 3);
-  if (!src) src = "";
-  if (!tgt) tgt = "";
-  if (!root) root = "";
-  if (!x->src || neg != x->neg || strcmp(src, x->src) || strcmp(tgt, x->tgt) ||
-      strcmp(root, x->root)) {
-    int rc = group_key(x, err);
-    if (rc) return rc;
-    x->ms.len = 0;
-    du_arena_reset(&x->arena);
-    x->src = astr(&x->arena, src);
-    x->tgt = astr(&x->arena, tgt);
-    x->root = astr(&x->arena, root);
-    x->neg = neg;
-    if (!x->src || !x->tgt || !x->root) return du_err(err, DYAD_ENOMEM, "out of memory");
-  }
-  dm *m = du_vec_push(&x->ms);
-  if (!m) return du_err(err, DYAD_ENOMEM, "out of memory");
-  du_arena *a = &x->arena;
-  m->id = astr(a, o->col_text(s, 4));
-  m->day = (int)o->col_int(s, 5);
-  m->date = astr(a, o->col_text(s, 6));
-  m->place = astr(a, o->col_text(s, 7));
-  m->country = astr(a, o->col_text(s, 8));
-  m->has_ll = o->col_text(s, 9) != NULL;
-  m->lat = o->col_double(s, 9);
-  m->lon = o->col_double(s, 10);
-  m->code = astr(a, o->col_text(s, 11));
-  m->gold = o->col_double(s, 12);
-  m->modality = astr(a, o->col_text(s, 13));
-  m->story = astr(a, o->col_text(s, 14));
-  m->publisher = "";
-  m->story_date = astr(a, o->col_text(s, 15));
-  m->scountry = astr(a, o->col_text(s, 16));
-  m->tcountry = astr(a, o->col_text(s, 17));
-  m->plover = astr(a, o->col_text(s, 18));
-  m->event_id = o->col_text(s, 19) ? astr(a, o->col_text(s, 19)) : NULL;
-  if (!m->id || !m->date || !m->place || !m->country || !m->code || !m->modality ||
-      !m->story || !m->story_date || !m->scountry || !m->tcountry || !m->plover ||
-      (o->col_text(s, 19) && !m->event_id)) {
-    return du_err(err, DYAD_ENOMEM, "out of memory");
-  }
-  return DYAD_OK;
-}
-
-static int relink_cmp(const void *a, const void *b) {
-  return strcmp(((const relink *)a)->mention, ((const relink *)b)->mention);
-}
-
-/* Bind the batch's bound key to parameters 1-4 of S. */
-static void bind_key(dedup *x, db_stmt *s, char *const key[3], int neg) {
-  bt(x->o, s, 1, key[0]);
-  bt(x->o, s, 2, key[1]);
-  bt(x->o, s, 3, key[2]);
-  x->o->bind_int(s, 4, neg);
-}
-
-/* The last key of the next batch into KEY/NEG; *FOUND is 0 when `dirty`
- * is empty. */
-static int next_bound(dedup *x, char *key[3], int *neg, int *found, dyad_error *err) {
-  const db_ops *o = x->o;
-  db_stmt *q = x->first;
-  int r = o->step(q, err);
-  if (r == 0) {
-    /* Fewer than DEDUP_KEYS left: the batch ends at the last one. */
-    o->reset(q);
-    q = x->last;
-    r = o->step(q, err);
-  }
-  int rc = r < 0 ? DYAD_EDB : DYAD_OK;
-  *found = r == 1;
-  for (int i = 0; i < 3 && r == 1 && !rc; i++) {
-    key[i] = du_strdup(o->col_text(q, i) ? o->col_text(q, i) : "");
-    if (!key[i]) rc = du_err(err, DYAD_ENOMEM, "out of memory");
-  }
-  if (r == 1) *neg = (int)o->col_int(q, 3);
-  o->reset(q);
-  return rc;
-}
-
-static int dedup_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
-  const db_ops *o = x->o;
-  bind_key(x, x->del, key, neg);
-  int r = o->step(x->del, err);
-  o->reset(x->del);
-  if (r < 0) return DYAD_EDB;
-  x->src = x->tgt = x->root = NULL;
-  x->ms.len = 0;
-  x->links.len = 0;
-  du_arena_reset(&x->arena);
-  du_arena_reset(&x->link_arena);
-  int rc = DYAD_OK;
-  bind_key(x, x->scan, key, neg);
-  while ((r = o->step(x->scan, err)) == 1) {
-    if ((rc = read_mention(x, x->scan, err))) break;
-  }
-  o->reset(x->scan);
-  if (r < 0) rc = DYAD_EDB;
-  if (!rc) rc = group_key(x, err);
-  if (rc) return rc;
-  /* In id order: the primary key index is walked once, forwards. */
-  relink *l = x->links.data;
-  if (x->links.len) qsort(l, x->links.len, sizeof *l, relink_cmp);
-  for (size_t i = 0; i < x->links.len; i++) {
-    bt(o, x->link, 1, l[i].event);
-    bt(o, x->link, 2, l[i].mention);
-    r = o->step(x->link, err);
-    o->reset(x->link);
-    if (r < 0) return DYAD_EDB;
-  }
-  bind_key(x, x->clean, key, neg);
-  r = o->step(x->clean, err);
-  o->reset(x->clean);
-  return r < 0 ? DYAD_EDB : DYAD_OK;
-}
-
-int dyad_store_dedup(dyad_store *st, dyad_error *err) {
-  dedup x;
-  memset(&x, 0, sizeof x);
-  x.st = st;
-  x.o = st->d->ops;
-  du_arena_init(&x.arena, 16 * 1024);
-  du_arena_init(&x.link_arena, 64 * 1024);
-  du_vec_init(&x.ms, sizeof(dm));
-  du_vec_init(&x.grp, sizeof(dm));
-  du_vec_init(&x.links, sizeof(relink));
-  char limit[160];
-  snprintf(limit, sizeof limit,
-           "SELECT source, target, root, negated FROM dirty ORDER BY source, target, root, "
-           "negated LIMIT 1 OFFSET %d", DEDUP_KEYS - 1);
-  /* Row values compare keys as ORDER BY orders them, on both backends. */
-#define IN_BATCH(t) "(" t "source, " t "target, " t "root, " t "negated) <= (?, ?, ?, ?)"
-  struct { db_stmt **s; const char *sql; } prep[] = {
-      {&x.first, limit},
-      {&x.last, "SELECT source, target, root, negated FROM dirty ORDER BY source DESC, "
-                "target DESC, root DESC, negated DESC LIMIT 1"},
-      {&x.del, "DELETE FROM events WHERE (source, target, root, negated) IN (SELECT source, "
-               "target, root, negated FROM dirty WHERE " IN_BATCH("") ")"},
-      /* CROSS JOIN: SQLite keeps this join order (dirty drives, in key
-       * order); PostgreSQL plans it as an inner join. */
-      {&x.scan, "SELECT d.source, d.target, d.root, d.negated, m.id, m.day, m.date, "
-                "m.place_name, m.place_country, m.lat, m.lon, m.code, m.goldstein, m.modality, "
-                "m.story_id, m.story_date, m.source_country, m.target_country, m.plover, "
-                "m.event_id FROM dirty d CROSS JOIN mentions m WHERE " IN_BATCH("d.") " AND "
-                "m.source = d.source AND m.target = d.target AND m.root = d.root AND "
-                "m.negated = d.negated ORDER BY d.source, d.target, d.root, d.negated"},
-      {&x.publisher, "SELECT source FROM stories WHERE id = ?"},
-      {&x.ins, "INSERT INTO events (id, date, day, source, source_country, target, "
-               "target_country, code, root, negated, quad, goldstein, plover, modality, "
-               "place_name, place_country, lat, lon, n_mentions, n_stories, n_sources, "
-               "first_seen, conflict, conflict_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-      {&x.link, "UPDATE mentions SET event_id = ? WHERE id = ?"},
-      {&x.clean, "DELETE FROM dirty WHERE " IN_BATCH("")},
-  };
-#undef IN_BATCH
-  /* The scan reads mentions by key. */
-  int rc = db_exec(st->d, deferrable[0], err);
-  for (size_t i = 0; i < DU_ARRAY_LEN(prep) && !rc; i++) {
-    rc = db_prepare(st->d, prep[i].sql, prep[i].s, err);
-  }
-  while (!rc) {
-    if ((rc = dyad_store_begin(st, err))) break;
-    char *key[3] = {NULL, NULL, NULL};
-    int neg = 0, found = 0;
-    rc = next_bound(&x, key, &neg, &found, err);
-    if (!rc && found) rc = dedup_batch(&x, key, neg, err);
-    for (int i = 0; i < 3; i++) du_free(key[i]);
-    if (rc) {
-      dyad_store_rollback(st, NULL);
-      break;
-    }
-    if ((rc = dyad_store_commit(st, err)) || !found) break;
-  }
-  db_stmt *all[] = {x.first, x.last, x.del, x.scan, x.publisher, x.ins, x.link, x.clean};
-  for (size_t i = 0; i < DU_ARRAY_LEN(all); i++) {
-    if (all[i]) x.o->finalize(all[i]);
-  }
-  if (!rc) rc = dyad_store_build_indexes(st, err);
-  du_arena_free(&x.arena);
-  du_arena_free(&x.link_arena);
-  du_vec_free(&x.ms);
-  du_vec_free(&x.grp);
-  du_vec_free(&x.links);
-  du_free(x.used);
-  return rc;
-}
-
 int dyad_store_stats_get(dyad_store *st, dyad_store_stats *out, dyad_error *err) {
   const db_ops *o = st->d->ops;
   const char *sql = "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM mentions), "
@@ -975,6 +510,8 @@ int dyad_store_stats_get(dyad_store *st, dyad_store_stats *out, dyad_error *err)
 }
 
 db *ds_db(dyad_store *st) { return st->d; }
+
+const char *ds_target(const dyad_store *st) { return st->target; }
 
 int dyad_store_dump(dyad_store *st, FILE *f, dyad_error *err) {
   /* Doubles are printed by us, so both backends agree to the digit. */

@@ -8,6 +8,7 @@
 #     and a story id repeated with another text in one input;
 #   * two stories about one meeting give one event with two mentions, and
 #     differing places in one country give a conflict flag;
+#   * thousands of events give the same dump as in a SQLite file;
 #   * queries give the series by month.
 set -u
 dyad=$1
@@ -139,6 +140,24 @@ J
 [ "$(wc -l <"$work/ev")" = 2 ] || { cat "$work/ev"; fail "expected 2 NTH>STH events"; }
 grep -q '"mentions":2,"stories":2,"sources":2,"conflict":true' "$work/ev" || { cat "$work/ev"; fail "grouped event with conflict"; }
 grep -q '"mentions":1,"stories":1,"sources":1,"conflict":false' "$work/ev" || fail "separate event"
+
+# 4b. Thousands of events (several chunks from the grouping reader to the
+# writer): the same dump in this backend as in a SQLite file.
+awk 'BEGIN {
+  split("Northland Southmark Eastria", A, " ");
+  for (i = 0; i < 2000; i++) {
+    a = A[i % 3 + 1]; b = A[(i + 1) % 3 + 1];
+    d = sprintf("%04d-%02d-%02d", 2001 + int(i / 336), int(i / 28) % 12 + 1, i % 28 + 1);
+    printf "{\"id\":\"m%05d\",\"date\":\"%s\",\"source\":\"pub%d\",\"text\":\"%s paid %d dollars to %s. %s met %s in Paris.\"}\n", i, d, i % 5, a, i, b, b, a;
+  }
+}' >"$work/many.jsonl"
+dbm=$(newdb tm)
+"$dyad" ingest -q --kb "$kb" --db "$dbm" "$work/many.jsonl" || fail "ingest many"
+"$dyad" dump --db "$dbm" >"$work/many1"
+"$dyad" ingest -q --kb "$kb" -j 0 --db "$work/many.db" "$work/many.jsonl" || fail "ingest many"
+"$dyad" dump --db "$work/many.db" >"$work/many2"
+[ "$(sed -n '/^== events/,/^== dirty/p' "$work/many1" | wc -l)" -gt 4100 ] || fail "too few events"
+cmp -s "$work/many1" "$work/many2" || { diff "$work/many1" "$work/many2" | head; fail "many events: $backend differs from SQLite"; }
 
 # 5. The series by month.
 "$dyad" query --db "$db1" --dyad NTH,STH --by month --format csv >"$work/q" || fail query

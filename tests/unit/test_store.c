@@ -1,0 +1,148 @@
+/* test_store.c - grouping gives the same store whatever its batch sizes,
+ * threads and connections. */
+#include <unistd.h>
+
+#include "store/db.h"
+#include "test.h"
+
+static const char *const actors[] = {"NTH", "STH", "EST", "WST", "NTHGOV"};
+static const char *const roots[] = {"04", "05", "19"};
+
+/* Made-up stories with events over many dyads, dates a day or more apart,
+ * places in two countries and none, four publishers. VERSION changes the
+ * texts (and so the events) of every fifth story. */
+static void put_corpus(dyad_store *st, int version) {
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  ASSERT_EQ(dyad_store_begin(st, &e), DYAD_OK);
+  for (int i = 0; i < 300; i++) {
+    char id[16], date[16], text[64], pub[16];
+    int changed = version && i % 5 == 0;
+    snprintf(id, sizeof id, "s%03d", i);
+    snprintf(date, sizeof date, "2024-03-%02d", 1 + i % 28);
+    snprintf(text, sizeof text, "story %d version %d", i, changed ? version : 0);
+    snprintf(pub, sizeof pub, "pub%d", i % 4);
+    dyad_story s = {id, date, text, strlen(text), pub, NULL};
+    dyad_event ev[3];
+    char names[3][16];
+    memset(ev, 0, sizeof ev);
+    for (int k = 0; k < 3; k++) {
+      dyad_event *x = &ev[k];
+      int shift = changed ? 1 : 0;
+      x->story_id = id;
+      x->sentence = (uint32_t)k;
+      snprintf(x->event_id, sizeof x->event_id, "%08x-0-%d", (unsigned)(i * 2654435761u), k);
+      x->source.code = actors[(i + k + shift) % 5];
+      x->target.code = actors[(i + 2 * k + 1) % 5];
+      x->source.country = x->target.country = x->source.sector = x->target.sector = "";
+      snprintf(x->root, sizeof x->root, "%s", roots[(i * (k + 1) + shift) % 3]);
+      snprintf(x->code, sizeof x->code, "%s%d", x->root, k);
+      x->goldstein = (double)(i % 7) - 3.0;
+      x->quad_class = 1;
+      x->plover = x->plover_mode = x->plover_context = "";
+      x->modality = i % 11 == 0 ? DYAD_MODE_NEGATED : i % 3 == 0 ? DYAD_MODE_REPORTED
+                                                                 : DYAD_MODE_ASSERTED;
+      snprintf(x->story_date, sizeof x->story_date, "%s", date);
+      snprintf(x->date, sizeof x->date, "2024-04-%02d", 1 + (i * 3 + k) % 20);
+      x->date_text = "";
+      if (i % 3) {
+        snprintf(names[k], sizeof names[k], "City%d", (i + k) % 3);
+        x->place.text = x->place.name = names[k];
+        x->place.country = i % 5 == 1 ? "BBB" : "AAA";
+        x->place.admin1 = "";
+        x->place.has_coords = 1;
+        x->place.lat = i % 3;
+        x->place.lon = k;
+      } else {
+        x->place.text = x->place.name = x->place.country = x->place.admin1 = "";
+      }
+      x->pattern = "test";
+    }
+    int result;
+    ASSERT_EQ(dyad_store_put(st, &s, ev, 3, &result, &e), DYAD_OK);
+  }
+  ASSERT_EQ(dyad_store_commit(st, &e), DYAD_OK);
+}
+
+/* The store's dump, as a string to free. */
+static char *dump(dyad_store *st) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  ASSERT_EQ(dyad_store_dump(st, f, &e), DYAD_OK);
+  fclose(f);
+  return buf;
+}
+
+static void remove_db(const char *path) {
+  char p[300];
+  unlink(path);
+  snprintf(p, sizeof p, "%s-wal", path);
+  unlink(p);
+  snprintf(p, sizeof p, "%s-shm", path);
+  unlink(p);
+}
+
+/* Ingest the corpus, group, change a fifth of it, group again; the dumps
+ * after each grouping. BATCH_KEYS 0: dyad_store_dedup itself. */
+static void run(const char *target, int batch_keys, size_t chunk, int threads, char **first,
+                char **second) {
+  dyad_store *st = NULL;
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  ASSERT_EQ(dyad_store_open(target, &st, &e), DYAD_OK);
+  if (!st) return;
+  int deferred = 0;
+  ASSERT_EQ(dyad_store_defer_indexes(st, &deferred, &e), DYAD_OK);
+  put_corpus(st, 0);
+  ASSERT_EQ(batch_keys ? ds_dedup(st, batch_keys, chunk, threads, &e) : dyad_store_dedup(st, &e),
+            DYAD_OK);
+  *first = dump(st);
+  put_corpus(st, 1);
+  ASSERT_EQ(batch_keys ? ds_dedup(st, batch_keys, chunk, threads, &e) : dyad_store_dedup(st, &e),
+            DYAD_OK);
+  *second = dump(st);
+  dyad_store_stats ss;
+  ASSERT_EQ(dyad_store_stats_get(st, &ss, &e), DYAD_OK);
+  ASSERT_EQ(ss.dirty, 0);
+  ASSERT_EQ(ss.mentions, 900);
+  ASSERT_TRUE(ss.events > 100 && ss.events < 900);
+  ASSERT_TRUE(ss.conflicts > 0);
+  dyad_store_close(st);
+}
+
+TEST(store_dedup_sizes) {
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/dyad-unit-store-%ld.db", (long)getpid());
+  struct { const char *target; int keys; size_t chunk; int threads; } runs[] = {
+      {path, 0, 0, 0},           /* dyad_store_dedup: the reference */
+      {path, 3, 4, 1},           /* many batches, many chunks, a reader thread */
+      {path, 1, 1, 1},           /* a key per batch, an event per chunk */
+      {path, 7, 5, 0},           /* one thread */
+      {":memory:", 3, 4, 1},     /* no second connection: one thread */
+  };
+  char *ref1 = NULL, *ref2 = NULL;
+  for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+    remove_db(path);
+    char *a = NULL, *b = NULL;
+    run(runs[i].target, runs[i].keys, runs[i].chunk, runs[i].threads, &a, &b);
+    if (!a || !b) {
+      FAIL_AT("run %zu gave no dump", i);
+    } else if (!ref1) {
+      ref1 = a;
+      ref2 = b;
+      ASSERT_TRUE(strcmp(ref1, ref2) != 0);
+      continue;
+    } else {
+      if (strcmp(a, ref1)) FAIL_AT("run %zu: first grouping differs", i);
+      if (strcmp(b, ref2)) FAIL_AT("run %zu: second grouping differs", i);
+    }
+    free(a);
+    free(b);
+  }
+  remove_db(path);
+  free(ref1);
+  free(ref2);
+}
