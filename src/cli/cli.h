@@ -40,6 +40,17 @@ void cli_print_error(const dyad_error *e);
 /* 1 when ARG equals one of the option names (NULL-terminated). */
 int cli_opt(const char *arg, const char *a, const char *b);
 
+/* Copies of batched stories' strings (id, date, text, source, url) in one
+ * growing buffer (stories.c). The batch's stories live in an array at
+ * BASE, STRIDE bytes apart; when the buffer moves, the N already copied
+ * are re-pointed. FIRST is the buffer's initial size. */
+typedef struct story_buf {
+  char *buf;
+  size_t len, cap;
+} story_buf;
+int story_buf_add(story_buf *sb, const dyad_story *s, void *base, size_t stride, size_t n,
+                  size_t first);
+
 /* The sample stories of `dyad demo` (JSON lines, our own writing). */
 extern const char *const cli_demo_stories[];
 

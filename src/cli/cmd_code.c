@@ -79,8 +79,7 @@ typedef struct batch {
   size_t n;
   dyad_story st[BATCH_STORIES];
   long line[BATCH_STORIES];
-  char *buf;               /* copies of id, date, text, source, url */
-  size_t len, cap;
+  story_buf sb;            /* copies of id, date, text, source, url */
   /* output, in buffers kept from batch to batch (no page faults) */
   obuf out;
   obuf errs;               /* "story not coded" messages */
@@ -102,41 +101,7 @@ typedef struct pipeline {
 } pipeline;
 
 static int batch_add(batch *b, const dyad_story *s, long line) {
-  const char *parts[5] = {s->id, s->date, s->text, s->source, s->url};
-  size_t lens[5];
-  size_t need = 0;
-  for (int k = 0; k < 5; k++) {
-    lens[k] = parts[k] ? (k == 2 ? s->text_len : strlen(parts[k])) : 0;
-    need += lens[k] + 1;
-  }
-  if (b->len + need > b->cap) {
-    size_t nc = b->cap ? b->cap : BATCH_BYTES + 4096;
-    while (b->len + need > nc) nc *= 2;
-    char *nb = realloc(b->buf, nc);
-    if (!nb) return -1;
-    /* Re-point the stories already copied. */
-    for (size_t i = 0; i < b->n; i++) {
-      dyad_story *t = &b->st[i];
-      const char **f[5] = {&t->id, &t->date, &t->text, &t->source, &t->url};
-      for (int k = 0; k < 5; k++)
-        if (*f[k]) *f[k] = nb + (*f[k] - b->buf);
-    }
-    b->buf = nb;
-    b->cap = nc;
-  }
-  dyad_story *t = &b->st[b->n];
-  const char **f[5] = {&t->id, &t->date, &t->text, &t->source, &t->url};
-  for (int k = 0; k < 5; k++) {
-    if (!parts[k]) {
-      *f[k] = NULL;
-      continue;
-    }
-    memcpy(b->buf + b->len, parts[k], lens[k]);
-    b->buf[b->len + lens[k]] = '\0';
-    *f[k] = b->buf + b->len;
-    b->len += lens[k] + 1;
-  }
-  t->text_len = s->text_len;
+  if (story_buf_add(&b->sb, s, b->st, sizeof b->st[0], b->n, BATCH_BYTES + 4096)) return -1;
   b->line[b->n] = line;
   b->n++;
   return 0;
@@ -188,7 +153,7 @@ static void stats_add(code_stats *a, const code_stats *b) {
 static void batch_reset(batch *b) {
   b->out.len = b->errs.len = 0;
   b->n = 0;
-  b->len = 0;
+  b->sb.len = 0;
   b->state = 0;
 }
 
@@ -304,7 +269,7 @@ static int code_stream(pipeline *p, dyad_coder *coder, FILE *in, const char *nam
       rc = EXIT_IO;
       break;
     }
-    if (cur->n == BATCH_STORIES || cur->len >= BATCH_BYTES) {
+    if (cur->n == BATCH_STORIES || cur->sb.len >= BATCH_BYTES) {
       submit(p, cur);
       cur = NULL;
     }
@@ -474,7 +439,7 @@ int cmd_code(int argc, char **argv) {
   for (size_t i = 0; i < p.nslots; i++) {
     free(p.slots[i].out.p);
     free(p.slots[i].errs.p);
-    free(p.slots[i].buf);
+    free(p.slots[i].sb.buf);
   }
   free(p.slots);
   pthread_mutex_destroy(&p.mu);

@@ -117,8 +117,7 @@ typedef struct ing_story {
 typedef struct batch {
   size_t n;
   ing_story s[ING_STORIES];
-  char *buf;           /* copies of id, date, text, source, url */
-  size_t len, cap;
+  story_buf sb;        /* copies of id, date, text, source, url */
   dyad_event *ev;      /* coded events, strings in STRS */
   size_t nev, evcap;
   blocks strs;
@@ -129,40 +128,9 @@ typedef struct batch {
 } batch;
 
 static int batch_add(batch *b, const dyad_story *s, long line, int stored) {
-  const char *parts[5] = {s->id, s->date, s->text, s->source, s->url};
-  size_t lens[5];
-  size_t need = 0;
-  for (int k = 0; k < 5; k++) {
-    lens[k] = parts[k] ? (k == 2 ? s->text_len : strlen(parts[k])) : 0;
-    need += lens[k] + 1;
-  }
-  if (b->len + need > b->cap) {
-    size_t nc = b->cap ? b->cap : ING_BYTES + 4096;
-    while (b->len + need > nc) nc *= 2;
-    char *nb = realloc(b->buf, nc);
-    if (!nb) return -1;
-    /* Re-point the stories already copied. */
-    for (size_t i = 0; i < b->n; i++) {
-      dyad_story *t = &b->s[i].st;
-      const char **f[5] = {&t->id, &t->date, &t->text, &t->source, &t->url};
-      for (int k = 0; k < 5; k++)
-        if (*f[k]) *f[k] = nb + (*f[k] - b->buf);
-    }
-    b->buf = nb;
-    b->cap = nc;
-  }
   ing_story *is = &b->s[b->n];
   memset(is, 0, sizeof *is);
-  dyad_story *t = &is->st;
-  const char **f[5] = {&t->id, &t->date, &t->text, &t->source, &t->url};
-  for (int k = 0; k < 5; k++) {
-    if (!parts[k]) continue;
-    memcpy(b->buf + b->len, parts[k], lens[k]);
-    b->buf[b->len + lens[k]] = '\0';
-    *f[k] = b->buf + b->len;
-    b->len += lens[k] + 1;
-  }
-  t->text_len = s->text_len;
+  if (story_buf_add(&b->sb, s, &b->s[0].st, sizeof b->s[0], b->n, ING_BYTES + 4096)) return -1;
   is->line = line;
   is->state = stored ? S_STORED : S_CODED;
   b->n++;
@@ -221,7 +189,7 @@ static void code_batch(dyad_coder *coder, batch *b) {
 
 static void batch_reset(batch *b) {
   b->n = 0;
-  b->len = 0;
+  b->sb.len = 0;
   b->nev = 0;
   b->oom = 0;
   b->cpu = 0;
@@ -420,7 +388,7 @@ static int ingest_stream(ingest *g, FILE *in, const char *name, int informat, co
       rc = EXIT_IO;
       break;
     }
-    if (cur->n == ING_STORIES || cur->len >= ING_BYTES) {
+    if (cur->n == ING_STORIES || cur->sb.len >= ING_BYTES) {
       submit(g, cur);
       cur = NULL;
     }
@@ -603,7 +571,7 @@ int cmd_ingest(int argc, char **argv) {
             store > 0 ? (double)g.s.events / store : 0.0);
   }
   for (size_t i = 0; g.slots && i < g.nslots; i++) {
-    free(g.slots[i].buf);
+    free(g.slots[i].sb.buf);
     free(g.slots[i].ev);
     blocks_free(&g.slots[i].strs);
   }
