@@ -35,8 +35,9 @@ static void put_corpus(dyad_store *st, int version) {
       x->source.code = actors[(i + k + shift) % 5];
       x->target.code = actors[(i + 2 * k + 1) % 5];
       x->source.country = x->target.country = x->source.sector = x->target.sector = "";
-      snprintf(x->root, sizeof x->root, "%s", roots[(i * (k + 1) + shift) % 3]);
-      snprintf(x->code, sizeof x->code, "%s%d", x->root, k);
+      const char *root = roots[(i * (k + 1) + shift) % 3];
+      snprintf(x->root, sizeof x->root, "%s", root);
+      snprintf(x->code, sizeof x->code, "%s%d", root, k);
       x->goldstein = (double)(i % 7) - 3.0;
       x->quad_class = 1;
       x->plover = x->plover_mode = x->plover_context = "";
