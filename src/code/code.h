@@ -219,6 +219,11 @@ static inline ct_ment *ct_ment_at(dyad_coder *c, int32_t i) {
 static inline int ct_is_punct(const dyad_coder *c, uint32_t i, char p) {
   return c->toks.v[i].punct == p && (c->toks.v[i].flags & TK_PUNCT);
 }
+/* A rule option: 1 on, 0 off, -1 (default) on unless the dictionaries
+ * define their own ontology (PETRARCH-2's pico codes keep its conventions). */
+static inline int ct_rule_on(const dyad_coder *c, int opt) {
+  return opt < 0 ? c->kb->n_pico == 0 : opt;
+}
 static inline int ct_word_is(const dyad_coder *c, uint32_t i, const char *w) {
   return du_streq(dt_norm(&c->toks, i), w);
 }

@@ -160,6 +160,7 @@ static void inherit_date(dyad_coder *c, dyad_event *ev, const ct_event *ce, size
 static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
   const dyad_kb *kb = c->kb;
   uint32_t k = 0;
+  int visits = ct_rule_on(c, c->opt.visit_codes);
   size_t first = c->events.len;
   uint32_t evg[128]; /* the verb group of each event of the sentence */
   size_t nevg = 0;
@@ -235,7 +236,6 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
     if (no_target && !ce->target[0]) dr_place_target(c, ev, ce);
     /* A visit with nobody named to meet ("arrived in Pyongyang") is a
      * visit to the country where it took place. */
-    int visits = c->opt.visit_codes < 0 ? kb->n_pico == 0 : c->opt.visit_codes;
     if (visits && !ev->target.code[0] && !strcmp(ev->code, "042") && ev->place.country &&
         ct_state_code(ev->place.country) && ev->source.country &&
         strcmp(ev->place.country, ev->source.country)) {

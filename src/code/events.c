@@ -247,11 +247,11 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   if (g->passive && g->say) return 0;
   ct_match m;
   ct_match_verb(c, gi, a, b, &m);
+  int intents = ct_rule_on(c, c->opt.intent_codes);
   /* "X declared that Y must VERB": a demand of X's whatever VERB is
    * (below), even when VERB itself codes to nothing. */
   if ((!m.code1 || (!strcmp(m.code1, "---") && !(m.code2 && *m.code2))) && g->must && g->comp &&
-      g->parent >= 0 && ct_vg_at(c, g->parent)->say &&
-      (c->opt.intent_codes < 0 ? c->kb->n_pico == 0 : c->opt.intent_codes)) {
+      g->parent >= 0 && ct_vg_at(c, g->parent)->say && intents) {
     m.code1 = "100";
     m.code2 = NULL;
   }
@@ -491,7 +491,6 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   }
   const char *c1 = has1 ? m.code1 : NULL;
   const char *c2 = has2 ? m.code2 : NULL;
-  int intents = c->opt.intent_codes < 0 ? c->kb->n_pico == 0 : c->opt.intent_codes;
   /* Refusing an act, or announcing one will not be done ("refused to
    * lift the curfew", "said it would not meet their demands"), is a
    * rejection by whoever refuses: CAMEO 12. */
@@ -583,7 +582,7 @@ static int code_vg(dyad_coder *c, uint32_t gi, uint32_t a, uint32_t b) {
   /* One-sided events: an act with no actor as its target ("resigned",
    * "mobilised its reserves", "launched a mediation effort"). Not for
    * statements and appeals, which are about someone or nothing. */
-  int one_sided = c->opt.one_sided < 0 ? c->kb->n_pico == 0 : c->opt.one_sided;
+  int one_sided = ct_rule_on(c, c->opt.one_sided);
   if (one_sided && nt == 0 && c1 && strncmp(c1, "01", 2) && strncmp(c1, "02", 2)) {
     ct_actor_code none;
     memset(&none, 0, sizeof none);
