@@ -406,8 +406,19 @@ DYAD_EXTERN int dyad_store_defer_indexes(dyad_store *st, int *deferred,
                                          dyad_error *err);
 
 /* Build any of those indexes that is missing (after a load that did not
- * group, or one that was killed). */
+ * group, or one that was killed). The index grouping reads mentions by
+ * is left to the grouping that needs it. */
 DYAD_EXTERN int dyad_store_build_indexes(dyad_store *st, dyad_error *err);
+
+/* Before a bulk load through dyad_store_put into a store that holds no
+ * mentions (*ON = 1; else 0 and nothing changes): keep each stored
+ * mention's grouping values and each story id in memory, up to MAX_BYTES,
+ * so that a new story id needs no lookup and dyad_store_dedup need not
+ * read back what was written. The store falls back to the database,
+ * with the same result, when the memory is exceeded, a story is
+ * replaced, or a transaction is rolled back. Call outside a transaction. */
+DYAD_EXTERN int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on,
+                                    dyad_error *err);
 
 typedef struct dyad_store_stats {
   long long stories, mentions, events, conflicts, dirty;

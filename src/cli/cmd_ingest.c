@@ -21,6 +21,9 @@
 #define ING_STORIES 1024
 #define ING_BYTES (1u << 20)
 #define ING_MAX_JOBS 64
+/* What a load into an empty store may keep in memory for grouping (about
+ * 100 bytes a mention): beyond it, grouping reads the database. */
+#define ING_REMEMBER_BYTES ((size_t)1 << 30)
 
 static double now_s(void) {
   struct timespec ts;
@@ -504,6 +507,13 @@ int cmd_ingest(int argc, char **argv) {
    * once at the end, rather than row by row. */
   int deferred = 0;
   if (rc == EXIT_OKAY && dyad_store_defer_indexes(g.st, &deferred, &e)) {
+    cli_print_error(&e);
+    rc = EXIT_IO;
+  }
+  /* ... and group from memory what it puts there. */
+  int remembering = 0;
+  if (rc == EXIT_OKAY && deferred && dedup &&
+      dyad_store_remember(g.st, ING_REMEMBER_BYTES, &remembering, &e)) {
     cli_print_error(&e);
     rc = EXIT_IO;
   }

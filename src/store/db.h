@@ -52,6 +52,28 @@ db *ds_db(dyad_store *st);
 const char *ds_target(const dyad_store *st);
 int ds_build_key_index(dyad_store *st, dyad_error *err);
 
+/* A load into a store that held no mentions can keep, in memory, the
+ * grouping values of every mention it puts (dyad_store_remember), so that
+ * grouping works from memory instead of reading back what was just
+ * written. Strings are ids in the log's intern table. */
+typedef struct ds_logrec {
+  uint32_t src, tgt, root, id, date, place, country, code, modality, story, publisher,
+      story_date, scountry, tcountry, plover;
+  int32_t day, neg, has_ll;
+  double lat, lon, gold;
+} ds_logrec;
+
+typedef struct ds_log {
+  du_intern strs;   /* every string of the records, and the story ids put */
+  du_vec recs;      /* ds_logrec, in the order put */
+  size_t max_bytes; /* beyond this the log is dropped */
+} ds_log;
+
+/* The log when it holds every mention of the store, else NULL; and
+ * dropping it (grouping then reads the database). */
+ds_log *ds_log_get(dyad_store *st);
+void ds_log_drop(dyad_store *st);
+
 /* dyad_store_dedup with its sizes given (dedup.c): BATCH_KEYS dyads per
  * transaction, CHUNK_EVENTS events per hand-over from reader to writer,
  * the reader on a thread of its own when THREADS and the target allow.

@@ -86,6 +86,11 @@ typedef struct reader {
   /* the batch's bound key */
   char *const *bound;
   int bound_neg;
+  /* or the log of a load into an empty store: its records in key order,
+   * and the next one to read */
+  const ds_log *log;
+  uint32_t *order;
+  size_t pos;
   int rc;
   dyad_error err;
 } reader;
@@ -95,6 +100,7 @@ struct dedup {
   db *d;
   const db_ops *o;
   db_stmt *first, *last, *del, *ins, *link, *clean;
+  int batch_keys;
   size_t chunk_events;
   reader rd;
   /* the hand-over, when the reader has a thread */
@@ -286,7 +292,7 @@ static int find_publishers(reader *rd, dm *g, size_t n) {
 /* One group becomes an event row of the current chunk, with its mentions
  * whose event id differs from the event's. */
 static int make_event(reader *rd, dm *g, size_t n) {
-  if (n > 1) {
+  if (n > 1 && !rd->log) {
     int rc = find_publishers(rd, g, n);
     if (rc) return rc;
   }
@@ -537,10 +543,55 @@ static int read_batch(reader *rd) {
   return rc;
 }
 
+/* Group the log's next batch of keys, handing every event over. Its
+ * strings are used in place: nothing is added to the log meanwhile. */
+static int read_log_batch(reader *rd) {
+  const ds_logrec *recs = rd->log->recs.data;
+  const du_intern *t = &rd->log->strs;
+  size_t n = rd->log->recs.len;
+  int rc = DYAD_OK;
+  for (int keys = 0; !rc && rd->pos < n && keys < rd->x->batch_keys; keys++) {
+    const ds_logrec *k = &recs[rd->order[rd->pos]];
+    rd->src = du_intern_str(t, k->src);
+    rd->tgt = du_intern_str(t, k->tgt);
+    rd->root = du_intern_str(t, k->root);
+    rd->neg = k->neg;
+    rd->ms.len = 0;
+    for (; rd->pos < n; rd->pos++) {
+      const ds_logrec *r = &recs[rd->order[rd->pos]];
+      if (r->src != k->src || r->tgt != k->tgt || r->root != k->root || r->neg != k->neg) break;
+      dm *m = du_vec_push(&rd->ms);
+      if (!m) return du_err(&rd->err, DYAD_ENOMEM, "out of memory");
+      m->id = m->event_id = du_intern_str(t, r->id);
+      m->day = r->day;
+      m->date = du_intern_str(t, r->date);
+      m->place = du_intern_str(t, r->place);
+      m->country = du_intern_str(t, r->country);
+      m->has_ll = r->has_ll;
+      m->lat = r->lat;
+      m->lon = r->lon;
+      m->code = du_intern_str(t, r->code);
+      m->gold = r->gold;
+      m->modality = du_intern_str(t, r->modality);
+      m->story = du_intern_str(t, r->story);
+      m->publisher = du_intern_str(t, r->publisher);
+      m->story_date = du_intern_str(t, r->story_date);
+      m->scountry = du_intern_str(t, r->scountry);
+      m->tcountry = du_intern_str(t, r->tcountry);
+      m->plover = du_intern_str(t, r->plover);
+    }
+    rc = group_key(rd);
+  }
+  if (!rc && rd->cur && rd->cur->rows.len + rd->cur->links.len) rc = hand_over(rd);
+  return rc;
+}
+
+static int read_some(reader *rd) { return rd->log ? read_log_batch(rd) : read_batch(rd); }
+
 static void *reader_main(void *arg) {
   reader *rd = arg;
   dedup *x = rd->x;
-  int rc = read_batch(rd);
+  int rc = read_some(rd);
   pthread_mutex_lock(&x->mu);
   rd->rc = rc;
   x->reading = 0;
@@ -612,7 +663,7 @@ static int run_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
   rd->bound_neg = neg;
   rd->rc = DYAD_OK;
   if (!x->threaded) {
-    int rc = read_batch(rd);
+    int rc = read_some(rd);
     if (rc) *err = rd->err;
     return rc;
   }
@@ -659,6 +710,22 @@ static int run_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
   return rc;
 }
 
+/* Point the batch's mentions whose event id changed at their events: in
+ * id order, so that the primary key index is walked once, forwards. */
+static int write_links(dedup *x, dyad_error *err) {
+  const db_ops *o = x->o;
+  relink *l = x->links.data;
+  if (x->links.len) qsort(l, x->links.len, sizeof *l, relink_cmp);
+  for (size_t i = 0; i < x->links.len; i++) {
+    bt(o, x->link, 1, l[i].event);
+    bt(o, x->link, 2, l[i].mention);
+    int r = o->step(x->link, err);
+    o->reset(x->link);
+    if (r < 0) return DYAD_EDB;
+  }
+  return DYAD_OK;
+}
+
 static int dedup_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
   const db_ops *o = x->o;
   bind_key(o, x->del, key, neg);
@@ -668,17 +735,8 @@ static int dedup_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
   x->links.len = 0;
   du_arena_reset(&x->link_arena);
   int rc = run_batch(x, key, neg, err);
+  if (!rc) rc = write_links(x, err);
   if (rc) return rc;
-  /* In id order: the primary key index is walked once, forwards. */
-  relink *l = x->links.data;
-  if (x->links.len) qsort(l, x->links.len, sizeof *l, relink_cmp);
-  for (size_t i = 0; i < x->links.len; i++) {
-    bt(o, x->link, 1, l[i].event);
-    bt(o, x->link, 2, l[i].mention);
-    r = o->step(x->link, err);
-    o->reset(x->link);
-    if (r < 0) return DYAD_EDB;
-  }
   bind_key(o, x->clean, key, neg);
   r = o->step(x->clean, err);
   o->reset(x->clean);
@@ -690,6 +748,76 @@ static int dedup_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
 
 int dyad_store_dedup(dyad_store *st, dyad_error *err) {
   return ds_dedup(st, DEDUP_KEYS, CHUNK_EVENTS, 1, err);
+}
+
+typedef struct keyed {
+  uint32_t src, tgt, root, neg, rec;
+} keyed;
+
+static int keyed_cmp(const void *a, const void *b) {
+  const keyed *x = a, *y = b;
+  if (x->src != y->src) return x->src < y->src ? -1 : 1;
+  if (x->tgt != y->tgt) return x->tgt < y->tgt ? -1 : 1;
+  if (x->root != y->root) return x->root < y->root ? -1 : 1;
+  if (x->neg != y->neg) return x->neg < y->neg ? -1 : 1;
+  return (x->rec > y->rec) - (x->rec < y->rec);
+}
+
+/* The log's records in key order: keys ordered by the ids of their
+ * strings, which groups each key's records together. */
+static uint32_t *log_order(const ds_log *l) {
+  size_t n = l->recs.len;
+  keyed *k = du_malloc((n ? n : 1) * sizeof *k);
+  uint32_t *order = du_malloc((n ? n : 1) * sizeof *order);
+  if (!k || !order) {
+    du_free(k);
+    du_free(order);
+    return NULL;
+  }
+  const ds_logrec *r = l->recs.data;
+  for (size_t i = 0; i < n; i++) {
+    k[i] = (keyed){r[i].src, r[i].tgt, r[i].root, (uint32_t)r[i].neg, (uint32_t)i};
+  }
+  qsort(k, n, sizeof *k, keyed_cmp);
+  for (size_t i = 0; i < n; i++) order[i] = k[i].rec;
+  du_free(k);
+  return order;
+}
+
+/* Grouping from the log of a load into an empty store: every mention of
+ * the store is in it, so no mention is read back. Batches of keys, one
+ * transaction each; `dirty` is emptied by the last one, so an
+ * interrupted run is finished (from the database) by the next. Events
+ * held before belong to no mention, and go with the first batch. */
+static int dedup_log(dedup *x, dyad_error *err) {
+  reader *rd = &x->rd;
+  rd->log = ds_log_get(x->st);
+  rd->order = log_order(rd->log);
+  if (!rd->order) return du_err(err, DYAD_ENOMEM, "out of memory");
+  rd->pos = 0;
+  /* Grouping needs no connection of its own: the reader only groups. */
+  rd->d = x->d;
+  rd->o = x->o;
+  int rc = DYAD_OK, first = 1;
+  while (!rc) {
+    if ((rc = dyad_store_begin(x->st, err))) break;
+    if (first) rc = db_exec(x->d, "DELETE FROM events", err);
+    first = 0;
+    x->links.len = 0;
+    du_arena_reset(&x->link_arena);
+    if (!rc) rc = run_batch(x, NULL, 0, err);
+    if (!rc) rc = write_links(x, err);
+    int last = rd->pos >= rd->log->recs.len;
+    if (!rc && last) rc = db_exec(x->d, "DELETE FROM dirty", err);
+    if (rc) {
+      dyad_store_rollback(x->st, NULL);
+      break;
+    }
+    if ((rc = dyad_store_commit(x->st, err)) || last) break;
+  }
+  du_free(rd->order);
+  rd->order = NULL;
+  return rc;
 }
 
 int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
@@ -709,62 +837,76 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   du_vec_init(&x.links, sizeof(relink));
   pthread_mutex_init(&x.mu, NULL);
   pthread_cond_init(&x.cv, NULL);
+  x.batch_keys = batch_keys;
+  const int from_log = ds_log_get(st) != NULL;
   char limit[160];
   snprintf(limit, sizeof limit,
            "SELECT source, target, root, negated FROM dirty ORDER BY source, target, root, "
            "negated LIMIT 1 OFFSET %d", batch_keys - 1);
   struct { db_stmt **s; const char *sql; } prep[] = {
-      {&x.first, limit},
-      {&x.last, "SELECT source, target, root, negated FROM dirty ORDER BY source DESC, "
-                "target DESC, root DESC, negated DESC LIMIT 1"},
-      {&x.del, "DELETE FROM events WHERE (source, target, root, negated) IN (SELECT source, "
-               "target, root, negated FROM dirty WHERE " IN_BATCH("") ")"},
       {&x.ins, "INSERT INTO events (id, date, day, source, source_country, target, "
                "target_country, code, root, negated, quad, goldstein, plover, modality, "
                "place_name, place_country, lat, lon, n_mentions, n_stories, n_sources, "
                "first_seen, conflict, conflict_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&x.link, "UPDATE mentions SET event_id = ? WHERE id = ?"},
+      /* reading the database only */
+      {&x.first, limit},
+      {&x.last, "SELECT source, target, root, negated FROM dirty ORDER BY source DESC, "
+                "target DESC, root DESC, negated DESC LIMIT 1"},
+      {&x.del, "DELETE FROM events WHERE (source, target, root, negated) IN (SELECT source, "
+               "target, root, negated FROM dirty WHERE " IN_BATCH("") ")"},
       {&x.clean, "DELETE FROM dirty WHERE " IN_BATCH("")},
   };
-  /* The scan reads mentions by key. */
-  int rc = ds_build_key_index(st, err);
-  for (size_t i = 0; i < DU_ARRAY_LEN(prep) && !rc; i++) {
+  int rc = DYAD_OK;
+  for (size_t i = 0; i < (from_log ? 2 : DU_ARRAY_LEN(prep)) && !rc; i++) {
     rc = db_prepare(x.d, prep[i].sql, prep[i].s, err);
   }
-  if (!rc) {
-    reader_connect(&x, threads);
-    /* CROSS JOIN: SQLite keeps this join order (dirty drives, in key
-     * order); PostgreSQL plans it as an inner join. */
-    rc = db_prepare(x.rd.d,
-                    "SELECT d.source, d.target, d.root, d.negated, m.id, m.day, m.date, "
-                    "m.place_name, m.place_country, m.lat, m.lon, m.code, m.goldstein, "
-                    "m.modality, m.story_id, m.story_date, m.source_country, m.target_country, "
-                    "m.plover, m.event_id FROM dirty d CROSS JOIN mentions m WHERE " IN_BATCH(
-                        "d.") " AND m.source = d.source AND m.target = d.target AND "
-                              "m.root = d.root AND m.negated = d.negated "
-                              "ORDER BY d.source, d.target, d.root, d.negated",
-                    &x.rd.scan, err);
-  }
-  if (!rc) rc = db_prepare(x.rd.d, "SELECT source FROM stories WHERE id = ?", &x.rd.publisher, err);
   if (!rc) {
     x.rd.cur = chunk_new();
     if (x.rd.cur) x.nchunks = 1;
     else rc = du_err(err, DYAD_ENOMEM, "out of memory");
   }
-  while (!rc) {
-    if ((rc = dyad_store_begin(st, err))) break;
-    char *key[3] = {NULL, NULL, NULL};
-    int neg = 0, found = 0;
-    rc = next_bound(&x, key, &neg, &found, err);
-    if (!rc && found) rc = dedup_batch(&x, key, neg, err);
-    for (int i = 0; i < 3; i++) du_free(key[i]);
-    if (rc) {
-      dyad_store_rollback(st, NULL);
-      break;
+  if (!rc && from_log) {
+    x.threaded = threads != 0;
+    rc = dedup_log(&x, err);
+  } else if (!rc) {
+    /* The scan reads mentions by key. */
+    rc = ds_build_key_index(st, err);
+    if (!rc) {
+      reader_connect(&x, threads);
+      /* CROSS JOIN: SQLite keeps this join order (dirty drives, in key
+       * order); PostgreSQL plans it as an inner join. */
+      rc = db_prepare(x.rd.d,
+                      "SELECT d.source, d.target, d.root, d.negated, m.id, m.day, m.date, "
+                      "m.place_name, m.place_country, m.lat, m.lon, m.code, m.goldstein, "
+                      "m.modality, m.story_id, m.story_date, m.source_country, "
+                      "m.target_country, m.plover, m.event_id FROM dirty d CROSS JOIN "
+                      "mentions m WHERE " IN_BATCH("d.") " AND m.source = d.source AND "
+                      "m.target = d.target AND m.root = d.root AND m.negated = d.negated "
+                      "ORDER BY d.source, d.target, d.root, d.negated",
+                      &x.rd.scan, err);
     }
-    if ((rc = dyad_store_commit(st, err)) || !found) break;
+    if (!rc) {
+      rc = db_prepare(x.rd.d, "SELECT source FROM stories WHERE id = ?", &x.rd.publisher, err);
+    }
+    while (!rc) {
+      if ((rc = dyad_store_begin(st, err))) break;
+      char *key[3] = {NULL, NULL, NULL};
+      int neg = 0, found = 0;
+      rc = next_bound(&x, key, &neg, &found, err);
+      if (!rc && found) rc = dedup_batch(&x, key, neg, err);
+      for (int i = 0; i < 3; i++) du_free(key[i]);
+      if (rc) {
+        dyad_store_rollback(st, NULL);
+        break;
+      }
+      if ((rc = dyad_store_commit(st, err)) || !found) break;
+    }
   }
+  /* What the load remembered is grouped now, or will be from the
+   * database. */
+  ds_log_drop(st);
   db_stmt *mine[] = {x.first, x.last, x.del, x.ins, x.link, x.clean};
   for (size_t i = 0; i < DU_ARRAY_LEN(mine); i++) {
     if (mine[i]) x.o->finalize(mine[i]);

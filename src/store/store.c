@@ -37,6 +37,7 @@ struct dyad_store {
   du_vec dirty;        /* dkey */
   uint32_t *dirty_set; /* open addressing: index into dirty + 1, 0 empty */
   size_t dirty_cap;    /* slots in dirty_set, a power of two */
+  ds_log *log;         /* dyad_store_remember: what this load put, or NULL */
 };
 
 static const char *const schema[] = {
@@ -85,16 +86,24 @@ static const char *const deferrable[] = {
 static const char *const deferrable_names[] = {"mentions_key", "mentions_event", "events_dyad",
                                                "events_day"};
 
-int dyad_store_defer_indexes(dyad_store *st, int *deferred, dyad_error *err) {
+/* *EMPTY = 1 when the store holds no mention. */
+static int no_mentions(dyad_store *st, int *empty, dyad_error *err) {
   const db_ops *o = st->d->ops;
-  *deferred = 0;
   db_stmt *q;
   int rc = db_prepare(st->d, "SELECT 1 FROM mentions LIMIT 1", &q, err);
   if (rc) return rc;
   int r = o->step(q, err);
   o->finalize(q);
   if (r < 0) return DYAD_EDB;
-  if (r == 1) return DYAD_OK;
+  *empty = r == 0;
+  return DYAD_OK;
+}
+
+int dyad_store_defer_indexes(dyad_store *st, int *deferred, dyad_error *err) {
+  *deferred = 0;
+  int empty = 0;
+  int rc = no_mentions(st, &empty, err);
+  if (rc || !empty) return rc;
   for (size_t i = 0; i < DU_ARRAY_LEN(deferrable_names) && !rc; i++) {
     char sql[96];
     snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", deferrable_names[i]);
@@ -110,7 +119,7 @@ int ds_build_key_index(dyad_store *st, dyad_error *err) {
 
 int dyad_store_build_indexes(dyad_store *st, dyad_error *err) {
   int rc = DYAD_OK;
-  for (size_t i = 0; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
+  for (size_t i = 1; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
     rc = db_exec(st->d, deferrable[i], err);
   }
   return rc;
@@ -133,8 +142,98 @@ static void dirty_forget(dyad_store *st) {
   if (st->dirty_set) memset(st->dirty_set, 0, st->dirty_cap * sizeof *st->dirty_set);
 }
 
+static int ymd_days(const char *date);
+
+/* ---- what a load into an empty store remembers ---- */
+
+void ds_log_drop(dyad_store *st) {
+  if (!st->log) return;
+  du_intern_free(&st->log->strs);
+  du_vec_free(&st->log->recs);
+  du_free(st->log);
+  st->log = NULL;
+}
+
+ds_log *ds_log_get(dyad_store *st) { return st->log; }
+
+int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *err) {
+  *on = 0;
+  ds_log_drop(st);
+  if (st->d->in_tx) return du_err(err, DYAD_EINVAL, "dyad_store_remember in a transaction");
+  int empty = 0;
+  int rc = no_mentions(st, &empty, err);
+  if (rc || !empty) return rc;
+  ds_log *l = du_calloc(1, sizeof *l);
+  if (!l || du_intern_init(&l->strs)) {
+    if (l) du_intern_free(&l->strs);
+    du_free(l);
+    return du_err(err, DYAD_ENOMEM, "out of memory");
+  }
+  du_vec_init(&l->recs, sizeof(ds_logrec));
+  l->max_bytes = max_bytes;
+  st->log = l;
+  *on = 1;
+  return DYAD_OK;
+}
+
+static size_t log_bytes(const ds_log *l) {
+  const du_intern *t = &l->strs;
+  return l->recs.cap * l->recs.item + t->pool.cap + t->nslots * sizeof *t->slots +
+         (t->offs.cap + t->lens.cap) * sizeof(uint32_t);
+}
+
+/* The id of S in the log's strings (NULL as ""); -1 when out of memory. */
+static int64_t log_str(ds_log *l, const char *s) {
+  if (!s) s = "";
+  return du_intern_add(&l->strs, s, strlen(s));
+}
+
+/* Remember a story's mentions; on failure, or beyond the log's size, the
+ * log is dropped (grouping then reads the database). */
+static void log_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, size_t n) {
+  ds_log *l = st->log;
+  int64_t story = log_str(l, s->id), publisher = log_str(l, s->source);
+  int bad = story < 0 || publisher < 0 || du_vec_reserve(&l->recs, n);
+  for (size_t i = 0; i < n && !bad; i++) {
+    const dyad_event *e = &ev[i];
+    ds_logrec *r = du_vec_push(&l->recs);
+    int64_t v[] = {log_str(l, e->source.code),  log_str(l, e->target.code),
+                   log_str(l, e->root),         log_str(l, e->event_id),
+                   log_str(l, e->date),         log_str(l, e->place.name),
+                   log_str(l, e->place.country), log_str(l, e->code),
+                   log_str(l, dyad_modality_name(e->modality)),
+                   log_str(l, e->story_date),   log_str(l, e->source.country),
+                   log_str(l, e->target.country), log_str(l, e->plover)};
+    for (size_t k = 0; k < DU_ARRAY_LEN(v); k++) bad |= v[k] < 0;
+    if (bad) break;
+    r->src = (uint32_t)v[0];
+    r->tgt = (uint32_t)v[1];
+    r->root = (uint32_t)v[2];
+    r->id = (uint32_t)v[3];
+    r->date = (uint32_t)v[4];
+    r->place = (uint32_t)v[5];
+    r->country = (uint32_t)v[6];
+    r->code = (uint32_t)v[7];
+    r->modality = (uint32_t)v[8];
+    r->story_date = (uint32_t)v[9];
+    r->scountry = (uint32_t)v[10];
+    r->tcountry = (uint32_t)v[11];
+    r->plover = (uint32_t)v[12];
+    r->story = (uint32_t)story;
+    r->publisher = (uint32_t)publisher;
+    r->day = ymd_days(e->date);
+    r->neg = e->modality == DYAD_MODE_NEGATED;
+    r->has_ll = e->place.has_coords;
+    r->lat = e->place.has_coords ? e->place.lat : 0;
+    r->lon = e->place.has_coords ? e->place.lon : 0;
+    r->gold = e->goldstein;
+  }
+  if (bad || log_bytes(l) > l->max_bytes) ds_log_drop(st);
+}
+
 void dyad_store_close(dyad_store *st) {
   if (!st) return;
+  ds_log_drop(st);
   if (st->d->in_tx) db_exec(st->d, "ROLLBACK", NULL);
   finalize_all(st);
   du_arena_free(&st->dirty_strs);
@@ -239,13 +338,19 @@ int dyad_store_begin(dyad_store *st, dyad_error *err) {
 int dyad_store_commit(dyad_store *st, dyad_error *err) {
   /* On failure the transaction stays open for the caller to roll back. */
   int rc = dirty_flush(st, err);
-  if (rc) return rc;
+  if (rc) {
+    ds_log_drop(st);
+    return rc;
+  }
   rc = db_exec(st->d, "COMMIT", err);
   st->d->in_tx = 0;
+  if (rc) ds_log_drop(st);
   return rc;
 }
 
 int dyad_store_rollback(dyad_store *st, dyad_error *err) {
+  /* The log may hold what is rolled back. */
+  ds_log_drop(st);
   dirty_forget(st);
   int rc = db_exec(st->d, "ROLLBACK", err);
   st->d->in_tx = 0;
@@ -255,10 +360,12 @@ int dyad_store_rollback(dyad_store *st, dyad_error *err) {
 /* ---- ingest ---- */
 
 static void story_hash(const dyad_story *s, char out[17]) {
+  static const char hex[] = "0123456789abcdef";
   uint64_t h = du_hash(s->date, strlen(s->date));
   h ^= du_hash(s->text ? s->text : "", s->text ? s->text_len : 0) * 31;
   h ^= du_hash(s->source ? s->source : "", s->source ? strlen(s->source) : 0) * 131;
-  snprintf(out, 17, "%016llx", (unsigned long long)h);
+  for (int i = 15; i >= 0; i--, h >>= 4) out[i] = hex[h & 15];
+  out[16] = '\0';
 }
 
 static int ymd_days(const char *date) {
@@ -272,7 +379,14 @@ static void bt(const db_ops *o, db_stmt *s, int i, const char *v) {
   o->bind_ref(s, i, v, v ? strlen(v) : 0);
 }
 
+/* 0 when ID cannot be stored: the log knows every story id put since
+ * the store was empty. */
+static int maybe_stored(const dyad_store *st, const char *id) {
+  return !st->log || du_intern_find(&st->log->strs, id, strlen(id)) >= 0;
+}
+
 int dyad_store_has_story(dyad_store *st, const dyad_story *s, dyad_error *err) {
+  if (!maybe_stored(st, s->id)) return 0;
   const db_ops *o = st->d->ops;
   char hash[17];
   story_hash(s, hash);
@@ -350,24 +464,19 @@ static int mark_dirty(dyad_store *st, const char *src, const char *tgt, const ch
   return DYAD_OK;
 }
 
-static int span_text(const db_ops *o, db_stmt *s, int i, const char *text, size_t len,
-                     uint32_t a, uint32_t b) {
-  (void)o;
-  if (!text || a > b || b > len) o->bind_null(s, i);
-  else o->bind_ref(s, i, text + a, b - a);
-  return 0;
-}
-
 int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, size_t n,
                    int *result, dyad_error *err) {
   const db_ops *o = st->d->ops;
   char hash[17];
   story_hash(s, hash);
-  bt(o, st->get_hash, 1, s->id);
-  int r = o->step(st->get_hash, err);
-  if (r < 0) {
-    o->reset(st->get_hash);
-    return DYAD_EDB;
+  int r = 0;
+  if (maybe_stored(st, s->id)) {
+    bt(o, st->get_hash, 1, s->id);
+    r = o->step(st->get_hash, err);
+    if (r < 0) {
+      o->reset(st->get_hash);
+      return DYAD_EDB;
+    }
   }
   int exists = r == 1;
   int same = exists && o->col_text(st->get_hash, 0) && !strcmp(o->col_text(st->get_hash, 0), hash);
@@ -378,7 +487,9 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
   }
   const char *text = s->text ? s->text : "";
   if (exists) {
-    /* A changed story: its old mentions go, and their dyads are dirty. */
+    /* A changed story: its old mentions go, and their dyads are dirty.
+     * The log would still hold them: grouping reads the database. */
+    ds_log_drop(st);
     bt(o, st->old_keys, 1, s->id);
     while ((r = o->step(st->old_keys, err)) == 1) {
       if (mark_dirty(st, o->col_text(st->old_keys, 0), o->col_text(st->old_keys, 1),
@@ -483,7 +594,7 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
                         e->modality == DYAD_MODE_NEGATED, err);
     if (rc) return rc;
   }
-  (void)span_text;
+  if (st->log) log_put(st, s, ev, n);
   return DYAD_OK;
 }
 
