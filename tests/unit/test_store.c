@@ -87,9 +87,12 @@ static void remove_db(const char *path) {
 }
 
 /* Ingest the corpus, group, change a fifth of it, group again; the dumps
- * after each grouping. BATCH_KEYS 0: dyad_store_dedup itself. */
-static void run(const char *target, int batch_keys, size_t chunk, int threads, char **first,
-                char **second) {
+ * after each grouping. BATCH_KEYS 0: dyad_store_dedup itself. REMEMBER:
+ * the first load keeps its mentions in memory for grouping, in up to
+ * that many bytes (too few: the store drops them and reads the
+ * database). */
+static void run(const char *target, int batch_keys, size_t chunk, int threads, size_t remember,
+                char **first, char **second) {
   dyad_store *st = NULL;
   dyad_error e;
   memset(&e, 0, sizeof e);
@@ -97,10 +100,24 @@ static void run(const char *target, int batch_keys, size_t chunk, int threads, c
   if (!st) return;
   int deferred = 0;
   ASSERT_EQ(dyad_store_defer_indexes(st, &deferred, &e), DYAD_OK);
+  if (remember) {
+    int on = 0;
+    ASSERT_EQ(dyad_store_remember(st, remember, &on, &e), DYAD_OK);
+    ASSERT_EQ(on, 1);
+  }
   put_corpus(st, 0);
+  /* 300 stories of 3 mentions take more than 16 kB to remember. */
+  if (remember) ASSERT_EQ(ds_log_get(st) != NULL, remember > 16384);
   ASSERT_EQ(batch_keys ? ds_dedup(st, batch_keys, chunk, threads, &e) : dyad_store_dedup(st, &e),
             DYAD_OK);
   *first = dump(st);
+  ASSERT_TRUE(ds_log_get(st) == NULL);
+  if (remember) {
+    /* The store holds mentions now: nothing to remember. */
+    int on = 1;
+    ASSERT_EQ(dyad_store_remember(st, remember, &on, &e), DYAD_OK);
+    ASSERT_EQ(on, 0);
+  }
   put_corpus(st, 1);
   ASSERT_EQ(batch_keys ? ds_dedup(st, batch_keys, chunk, threads, &e) : dyad_store_dedup(st, &e),
             DYAD_OK);
@@ -117,18 +134,24 @@ static void run(const char *target, int batch_keys, size_t chunk, int threads, c
 TEST(store_dedup_sizes) {
   char path[64];
   snprintf(path, sizeof path, "/tmp/dyad-unit-store-%ld.db", (long)getpid());
-  struct { const char *target; int keys; size_t chunk; int threads; } runs[] = {
-      {path, 0, 0, 0},           /* dyad_store_dedup: the reference */
-      {path, 3, 4, 1},           /* many batches, many chunks, a reader thread */
-      {path, 1, 1, 1},           /* a key per batch, an event per chunk */
-      {path, 7, 5, 0},           /* one thread */
-      {":memory:", 3, 4, 1},     /* no second connection: one thread */
+  const size_t big = 1 << 24, small = 16384;
+  struct { const char *target; int keys; size_t chunk; int threads; size_t remember; } runs[] = {
+      {path, 0, 0, 0, 0},           /* dyad_store_dedup: the reference */
+      {path, 3, 4, 1, 0},           /* many batches, many chunks, a reader thread */
+      {path, 1, 1, 1, 0},           /* a key per batch, an event per chunk */
+      {path, 7, 5, 0, 0},           /* one thread */
+      {":memory:", 3, 4, 1, 0},     /* no second connection: one thread */
+      {path, 0, 0, 0, big},         /* grouping from memory */
+      {path, 3, 4, 1, big},         /* from memory, many batches, a thread */
+      {path, 1, 1, 0, big},         /* from memory, a key per batch, one thread */
+      {path, 3, 4, 1, small},       /* too little memory: from the database */
   };
   char *ref1 = NULL, *ref2 = NULL;
   for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
     remove_db(path);
     char *a = NULL, *b = NULL;
-    run(runs[i].target, runs[i].keys, runs[i].chunk, runs[i].threads, &a, &b);
+    run(runs[i].target, runs[i].keys, runs[i].chunk, runs[i].threads, runs[i].remember, &a,
+        &b);
     if (!a || !b) {
       FAIL_AT("run %zu gave no dump", i);
     } else if (!ref1) {
@@ -142,6 +165,51 @@ TEST(store_dedup_sizes) {
     }
     free(a);
     free(b);
+  }
+  /* A load that replaces stories it put itself groups from the database,
+   * and ends where the reference's second grouping did. */
+  remove_db(path);
+  dyad_store *st = NULL;
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  ASSERT_EQ(dyad_store_open(path, &st, &e), DYAD_OK);
+  if (st) {
+    int on = 0;
+    ASSERT_EQ(dyad_store_remember(st, big, &on, &e), DYAD_OK);
+    ASSERT_EQ(on, 1);
+    put_corpus(st, 0);
+    ASSERT_TRUE(ds_log_get(st) != NULL);
+    put_corpus(st, 1);
+    ASSERT_TRUE(ds_log_get(st) == NULL);
+    ASSERT_EQ(dyad_store_dedup(st, &e), DYAD_OK);
+    char *c = dump(st);
+    if (ref2 && strcmp(c, ref2)) FAIL_AT("a load replacing its own stories differs");
+    free(c);
+    dyad_store_close(st);
+  }
+  /* A rolled-back transaction takes the memory with it. */
+  remove_db(path);
+  st = NULL;
+  ASSERT_EQ(dyad_store_open(path, &st, &e), DYAD_OK);
+  if (st) {
+    int on = 0;
+    ASSERT_EQ(dyad_store_remember(st, big, &on, &e), DYAD_OK);
+    ASSERT_EQ(dyad_store_begin(st, &e), DYAD_OK);
+    ASSERT_EQ(dyad_store_remember(st, big, &on, &e), DYAD_EINVAL);
+    ASSERT_EQ(on, 0);
+    ASSERT_EQ(dyad_store_rollback(st, &e), DYAD_OK);
+    ASSERT_EQ(dyad_store_remember(st, big, &on, &e), DYAD_OK);
+    ASSERT_EQ(on, 1);
+    ASSERT_EQ(dyad_store_begin(st, &e), DYAD_OK);
+    dyad_story s = {"r1", "2024-01-01", "text", 4, NULL, NULL};
+    int result = -1;
+    ASSERT_EQ(dyad_store_put(st, &s, NULL, 0, &result, &e), DYAD_OK);
+    ASSERT_EQ(result, DYAD_PUT_INSERTED);
+    ASSERT_TRUE(ds_log_get(st) != NULL);
+    ASSERT_EQ(dyad_store_rollback(st, &e), DYAD_OK);
+    ASSERT_TRUE(ds_log_get(st) == NULL);
+    ASSERT_EQ(dyad_store_has_story(st, &s, &e), 0);
+    dyad_store_close(st);
   }
   remove_db(path);
   free(ref1);
