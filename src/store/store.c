@@ -38,14 +38,16 @@ struct dyad_store {
   uint32_t *dirty_set; /* open addressing: index into dirty + 1, 0 empty */
   size_t dirty_cap;    /* slots in dirty_set, a power of two */
   ds_log *log;         /* dyad_store_remember: what this load put, or NULL */
+  int ids_pk;          /* schema 1: ids are primary keys */
+  int no_id_index[3];  /* id indexes dropped for a load (IX_*) */
 };
 
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, date TEXT NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS stories (id TEXT NOT NULL, date TEXT NOT NULL, "
     "source TEXT, url TEXT, text_hash TEXT NOT NULL, text TEXT NOT NULL, "
     "n_mentions INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS mentions (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS mentions (id TEXT NOT NULL, story_id TEXT NOT NULL, "
     "sentence INTEGER NOT NULL, sent_start INTEGER, sent_end INTEGER, ev_start INTEGER, "
     "ev_end INTEGER, verb_start INTEGER, verb_end INTEGER, src_start INTEGER, src_end INTEGER, "
     "tgt_start INTEGER, tgt_end INTEGER, date TEXT NOT NULL, day INTEGER NOT NULL, "
@@ -57,14 +59,13 @@ static const char *const schema[] = {
     "place_country TEXT, place_admin1 TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, "
     "pattern TEXT, event_id TEXT)",
     "CREATE INDEX IF NOT EXISTS mentions_story ON mentions(story_id)",
-    "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, date TEXT NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS events (id TEXT NOT NULL, date TEXT NOT NULL, "
     "day INTEGER NOT NULL, source TEXT NOT NULL, source_country TEXT, target TEXT NOT NULL, "
     "target_country TEXT, code TEXT NOT NULL, root TEXT NOT NULL, negated INTEGER NOT NULL, "
     "quad INTEGER, goldstein DOUBLE PRECISION, plover TEXT, modality TEXT, place_name TEXT, "
     "place_country TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, n_mentions INTEGER, "
     "n_stories INTEGER, n_sources INTEGER, first_seen TEXT, conflict INTEGER, "
     "conflict_note TEXT)",
-    "CREATE INDEX IF NOT EXISTS events_key ON events(source, target, root, negated)",
     "CREATE TABLE IF NOT EXISTS dirty (source TEXT NOT NULL, target TEXT NOT NULL, "
     "root TEXT NOT NULL, negated INTEGER NOT NULL, "
     "PRIMARY KEY (source, target, root, negated))",
@@ -79,12 +80,27 @@ static const char *const schema[] = {
  * rewritten by every transaction. The first one is mentions_key. */
 static const char *const deferrable[] = {
     "CREATE INDEX IF NOT EXISTS mentions_key ON mentions(source, target, root, negated, day)",
+    "CREATE INDEX IF NOT EXISTS events_key ON events(source, target, root, negated)",
     "CREATE INDEX IF NOT EXISTS mentions_event ON mentions(event_id)",
     "CREATE INDEX IF NOT EXISTS events_dyad ON events(source_country, target_country, day)",
     "CREATE INDEX IF NOT EXISTS events_day ON events(day)",
 };
-static const char *const deferrable_names[] = {"mentions_key", "mentions_event", "events_dyad",
-                                               "events_day"};
+static const char *const deferrable_names[] = {"mentions_key", "events_key", "mentions_event",
+                                               "events_dyad", "events_day"};
+
+/* The ids' unique indexes (stories of schema 1 have primary keys
+ * instead). Every open builds any that is missing; a load through
+ * dyad_store_remember drops them while it writes, as ids then come in
+ * random order, and builds each from sorted rows when it is needed:
+ * stories_id at the first story id seen twice, mentions_id before
+ * grouping points mentions at their events, events_id at the end. */
+enum { IX_STORIES, IX_MENTIONS, IX_EVENTS };
+static const char *const id_indexes[] = {
+    "CREATE UNIQUE INDEX IF NOT EXISTS stories_id ON stories(id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS mentions_id ON mentions(id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events(id)",
+};
+static const char *const id_index_names[] = {"stories_id", "mentions_id", "events_id"};
 
 /* *EMPTY = 1 when the store holds no mention. */
 static int no_mentions(dyad_store *st, int *empty, dyad_error *err) {
@@ -113,12 +129,29 @@ int dyad_store_defer_indexes(dyad_store *st, int *deferred, dyad_error *err) {
   return rc;
 }
 
+/* Build id index I if a load dropped it. */
+static int build_id_index(dyad_store *st, int i, dyad_error *err) {
+  if (!st->no_id_index[i]) return DYAD_OK;
+  int rc = db_exec(st->d, id_indexes[i], err);
+  if (!rc) st->no_id_index[i] = 0;
+  return rc;
+}
+
+int ds_build_mention_ids(dyad_store *st, dyad_error *err) {
+  return build_id_index(st, IX_MENTIONS, err);
+}
+
 int ds_build_key_index(dyad_store *st, dyad_error *err) {
-  return db_exec(st->d, deferrable[0], err);
+  int rc = DYAD_OK;
+  for (int i = 0; i < 3 && !rc; i++) rc = build_id_index(st, i, err);
+  if (!rc) rc = db_exec(st->d, deferrable[0], err);
+  if (!rc) rc = db_exec(st->d, deferrable[1], err);
+  return rc;
 }
 
 int dyad_store_build_indexes(dyad_store *st, dyad_error *err) {
   int rc = DYAD_OK;
+  for (int i = 0; i < 3 && !rc; i++) rc = build_id_index(st, i, err);
   for (size_t i = 1; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
     rc = db_exec(st->d, deferrable[i], err);
   }
@@ -173,7 +206,13 @@ int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *e
   l->max_bytes = max_bytes;
   st->log = l;
   *on = 1;
-  return DYAD_OK;
+  for (int i = 0; i < 3 && !st->ids_pk && !rc; i++) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", id_index_names[i]);
+    rc = db_exec(st->d, sql, err);
+    if (!rc) st->no_id_index[i] = 1;
+  }
+  return rc;
 }
 
 static size_t log_bytes(const ds_log *l) {
@@ -268,8 +307,23 @@ int dyad_store_open(const char *target, dyad_store **out, dyad_error *err) {
     return rc;
   }
   for (size_t i = 0; i < DU_ARRAY_LEN(schema) && !rc; i++) rc = db_exec(st->d, schema[i], err);
-  if (!rc) rc = db_exec(st->d, "INSERT INTO meta(key, value) VALUES ('schema', '1') "
+  if (!rc) rc = db_exec(st->d, "INSERT INTO meta(key, value) VALUES ('schema', '2') "
                                "ON CONFLICT (key) DO NOTHING", err);
+  if (!rc) {
+    db_stmt *q;
+    rc = db_prepare(st->d, "SELECT value FROM meta WHERE key = 'schema'", &q, err);
+    if (!rc) {
+      if (st->d->ops->step(q, err) == 1) {
+        const char *v = st->d->ops->col_text(q, 0);
+        st->ids_pk = v && !strcmp(v, "1");
+      }
+      st->d->ops->finalize(q);
+    }
+  }
+  /* A load killed before it built them left them out. */
+  for (size_t i = 0; i < DU_ARRAY_LEN(id_indexes) && !rc && !st->ids_pk; i++) {
+    rc = db_exec(st->d, id_indexes[i], err);
+  }
   struct { db_stmt **s; const char *sql; } prep[] = {
       {&st->get_hash, "SELECT text_hash FROM stories WHERE id = ?"},
       {&st->del_mentions, "DELETE FROM mentions WHERE story_id = ?"},
@@ -379,14 +433,16 @@ static void bt(const db_ops *o, db_stmt *s, int i, const char *v) {
   o->bind_ref(s, i, v, v ? strlen(v) : 0);
 }
 
-/* 0 when ID cannot be stored: the log knows every story id put since
- * the store was empty. */
-static int maybe_stored(const dyad_store *st, const char *id) {
-  return !st->log || du_intern_find(&st->log->strs, id, strlen(id)) >= 0;
+/* 0 when story ID cannot be stored: the log knows every story id put
+ * since the store was empty. Otherwise 1, once the store can look it
+ * up (a load may have dropped the index); negative on failure. */
+static int maybe_stored(dyad_store *st, const char *id, dyad_error *err) {
+  if (st->log && du_intern_find(&st->log->strs, id, strlen(id)) < 0) return 0;
+  return build_id_index(st, IX_STORIES, err) ? -1 : 1;
 }
 
 int dyad_store_has_story(dyad_store *st, const dyad_story *s, dyad_error *err) {
-  if (!maybe_stored(st, s->id)) return 0;
+  if (maybe_stored(st, s->id, err) <= 0) return 0;
   const db_ops *o = st->d->ops;
   char hash[17];
   story_hash(s, hash);
@@ -469,8 +525,9 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
   const db_ops *o = st->d->ops;
   char hash[17];
   story_hash(s, hash);
-  int r = 0;
-  if (maybe_stored(st, s->id)) {
+  int r = maybe_stored(st, s->id, err);
+  if (r < 0) return DYAD_EDB;
+  if (r) {
     bt(o, st->get_hash, 1, s->id);
     r = o->step(st->get_hash, err);
     if (r < 0) {
