@@ -29,7 +29,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "store/db.h"
 
@@ -808,11 +807,8 @@ static int dedup_log(dedup *x, dyad_error *err) {
     first = 0;
     x->links.len = 0;
     du_arena_reset(&x->link_arena);
-    struct timespec T0,T1,T2; clock_gettime(CLOCK_MONOTONIC,&T0);
     if (!rc) rc = run_batch(x, NULL, 0, err);
-    clock_gettime(CLOCK_MONOTONIC,&T1);
     if (!rc) rc = write_links(x, err);
-    clock_gettime(CLOCK_MONOTONIC,&T2); fprintf(stderr,"TIMING run %.3f links %.3f (%zu)\n",(T1.tv_sec-T0.tv_sec)+(T1.tv_nsec-T0.tv_nsec)*1e-9,(T2.tv_sec-T1.tv_sec)+(T2.tv_nsec-T1.tv_nsec)*1e-9,x->links.len);
     int last = rd->pos >= rd->log->recs.len;
     if (!rc && last) rc = db_exec(x->d, "DELETE FROM dirty", err);
     if (rc) {
@@ -934,8 +930,6 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   du_vec_free(&x.links);
   pthread_mutex_destroy(&x.mu);
   pthread_cond_destroy(&x.cv);
-  struct timespec T0,T1; clock_gettime(CLOCK_MONOTONIC,&T0);
   if (!rc) rc = dyad_store_build_indexes(st, err);
-  clock_gettime(CLOCK_MONOTONIC,&T1); fprintf(stderr,"TIMING idx %.3f\n",(T1.tv_sec-T0.tv_sec)+(T1.tv_nsec-T0.tv_nsec)*1e-9);
   return rc;
 }

@@ -72,12 +72,14 @@ static const char *const schema[] = {
 };
 
 /* Indexes that only grouping and readers use. Opening a store does not
- * create them (a reader must never wait to build one): grouping builds
- * any that is missing (mentions_key before it starts, the rest when it
- * ends), and so does dyad_store_build_indexes. A bulk load into an empty
- * store drops them (dyad_store_defer_indexes), so that each is built
- * once, from sorted rows, instead of being updated row by row and
- * rewritten by every transaction. The first one is mentions_key. */
+ * create them (a reader must never wait to build one). A bulk load into
+ * an empty store drops them (dyad_store_defer_indexes), so that each is
+ * built once, from sorted rows, instead of being updated row by row and
+ * rewritten by every transaction. The first N_GROUPING_INDEXES serve
+ * only grouping that reads the database, which builds them before it
+ * starts (ds_build_key_index); dyad_store_build_indexes, and grouping
+ * when it ends, build the others. */
+#define N_GROUPING_INDEXES 2
 static const char *const deferrable[] = {
     "CREATE INDEX IF NOT EXISTS mentions_key ON mentions(source, target, root, negated, day)",
     "CREATE INDEX IF NOT EXISTS events_key ON events(source, target, root, negated)",
@@ -152,7 +154,7 @@ int ds_build_key_index(dyad_store *st, dyad_error *err) {
 int dyad_store_build_indexes(dyad_store *st, dyad_error *err) {
   int rc = DYAD_OK;
   for (int i = 0; i < 3 && !rc; i++) rc = build_id_index(st, i, err);
-  for (size_t i = 1; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
+  for (size_t i = N_GROUPING_INDEXES; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
     rc = db_exec(st->d, deferrable[i], err);
   }
   return rc;
