@@ -22,7 +22,7 @@
 #define ING_BYTES (1u << 20)
 #define ING_MAX_JOBS 64
 /* What a load into an empty store may keep in memory for grouping (about
- * 100 bytes a mention): beyond it, grouping reads the database. */
+ * 130 bytes a mention): beyond it, grouping reads the database. */
 #define ING_REMEMBER_BYTES ((size_t)1 << 30)
 
 static double now_s(void) {
