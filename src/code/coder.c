@@ -256,7 +256,8 @@ static int emit_events(dyad_coder *c, uint32_t si, const dt_sentence *s) {
       const char *nc = !strcmp(pc, ev->target.country)   ? "042"
                        : !strcmp(pc, ev->source.country) ? "043"
                                                          : "044";
-      du_strlcpy(ev->code, nc, sizeof ev->code);
+      _Static_assert(sizeof ev->code >= sizeof "042", "an event code holds three digits");
+      memcpy(ev->code, nc, sizeof "042");
       cameo_fill(kb, ev);
     }
     uint64_t h = du_hash(c->story_id, strlen(c->story_id));
