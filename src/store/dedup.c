@@ -711,7 +711,7 @@ static int run_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
 }
 
 /* Point the batch's mentions whose event id changed at their events: in
- * id order, so that the primary key index is walked once, forwards. */
+ * id order, so that the id index is walked once, forwards. */
 static int write_links(dedup *x, dyad_error *err) {
   const db_ops *o = x->o;
   relink *l = x->links.data;

@@ -39,7 +39,7 @@ struct dyad_store {
   size_t dirty_cap;    /* slots in dirty_set, a power of two */
   ds_log *log;         /* dyad_store_remember: what this load put, or NULL */
   int ids_pk;          /* schema 1: ids are primary keys */
-  int no_id_index[3];  /* id indexes dropped for a load (IX_*) */
+  int no_id_index[3];  /* id indexes dropped for a load (IX_*, id_indexes) */
 };
 
 static const char *const schema[] = {
@@ -117,15 +117,19 @@ static int no_mentions(dyad_store *st, int *empty, dyad_error *err) {
   return DYAD_OK;
 }
 
+static int drop_index(dyad_store *st, const char *name, dyad_error *err) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", name);
+  return db_exec(st->d, sql, err);
+}
+
 int dyad_store_defer_indexes(dyad_store *st, int *deferred, dyad_error *err) {
   *deferred = 0;
   int empty = 0;
   int rc = no_mentions(st, &empty, err);
   if (rc || !empty) return rc;
   for (size_t i = 0; i < DU_ARRAY_LEN(deferrable_names) && !rc; i++) {
-    char sql[96];
-    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", deferrable_names[i]);
-    rc = db_exec(st->d, sql, err);
+    rc = drop_index(st, deferrable_names[i], err);
   }
   if (!rc) *deferred = 1;
   return rc;
@@ -139,21 +143,25 @@ static int build_id_index(dyad_store *st, int i, dyad_error *err) {
   return rc;
 }
 
+static int build_id_indexes(dyad_store *st, dyad_error *err) {
+  int rc = DYAD_OK;
+  for (int i = 0; i < (int)DU_ARRAY_LEN(id_indexes) && !rc; i++) rc = build_id_index(st, i, err);
+  return rc;
+}
+
 int ds_build_mention_ids(dyad_store *st, dyad_error *err) {
   return build_id_index(st, IX_MENTIONS, err);
 }
 
 int ds_build_key_index(dyad_store *st, dyad_error *err) {
-  int rc = DYAD_OK;
-  for (int i = 0; i < 3 && !rc; i++) rc = build_id_index(st, i, err);
+  int rc = build_id_indexes(st, err);
   if (!rc) rc = db_exec(st->d, deferrable[0], err);
   if (!rc) rc = db_exec(st->d, deferrable[1], err);
   return rc;
 }
 
 int dyad_store_build_indexes(dyad_store *st, dyad_error *err) {
-  int rc = DYAD_OK;
-  for (int i = 0; i < 3 && !rc; i++) rc = build_id_index(st, i, err);
+  int rc = build_id_indexes(st, err);
   for (size_t i = N_GROUPING_INDEXES; i < DU_ARRAY_LEN(deferrable) && !rc; i++) {
     rc = db_exec(st->d, deferrable[i], err);
   }
@@ -208,10 +216,8 @@ int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *e
   l->max_bytes = max_bytes;
   st->log = l;
   *on = 1;
-  for (int i = 0; i < 3 && !st->ids_pk && !rc; i++) {
-    char sql[64];
-    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", id_index_names[i]);
-    rc = db_exec(st->d, sql, err);
+  for (int i = 0; i < (int)DU_ARRAY_LEN(id_index_names) && !st->ids_pk && !rc; i++) {
+    rc = drop_index(st, id_index_names[i], err);
     if (!rc) st->no_id_index[i] = 1;
   }
   return rc;
@@ -223,45 +229,39 @@ static size_t log_bytes(const ds_log *l) {
          (t->offs.cap + t->lens.cap) * sizeof(uint32_t);
 }
 
-/* The id of S in the log's strings (NULL as ""); -1 when out of memory. */
-static int64_t log_str(ds_log *l, const char *s) {
+/* The id of S in the log's strings (NULL as ""); on failure 0, with *BAD
+ * set. */
+static uint32_t log_str(ds_log *l, const char *s, int *bad) {
   if (!s) s = "";
-  return du_intern_add(&l->strs, s, strlen(s));
+  int64_t id = du_intern_add(&l->strs, s, strlen(s));
+  if (id < 0) *bad = 1;
+  return id < 0 ? 0 : (uint32_t)id;
 }
 
 /* Remember a story's mentions; on failure, or beyond the log's size, the
  * log is dropped (grouping then reads the database). */
 static void log_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, size_t n) {
   ds_log *l = st->log;
-  int64_t story = log_str(l, s->id), publisher = log_str(l, s->source);
-  int bad = story < 0 || publisher < 0 || du_vec_reserve(&l->recs, n);
+  int bad = du_vec_reserve(&l->recs, n) != 0;
+  uint32_t story = log_str(l, s->id, &bad), publisher = log_str(l, s->source, &bad);
   for (size_t i = 0; i < n && !bad; i++) {
     const dyad_event *e = &ev[i];
     ds_logrec *r = du_vec_push(&l->recs);
-    int64_t v[] = {log_str(l, e->source.code),  log_str(l, e->target.code),
-                   log_str(l, e->root),         log_str(l, e->event_id),
-                   log_str(l, e->date),         log_str(l, e->place.name),
-                   log_str(l, e->place.country), log_str(l, e->code),
-                   log_str(l, dyad_modality_name(e->modality)),
-                   log_str(l, e->story_date),   log_str(l, e->source.country),
-                   log_str(l, e->target.country), log_str(l, e->plover)};
-    for (size_t k = 0; k < DU_ARRAY_LEN(v); k++) bad |= v[k] < 0;
-    if (bad) break;
-    r->src = (uint32_t)v[0];
-    r->tgt = (uint32_t)v[1];
-    r->root = (uint32_t)v[2];
-    r->id = (uint32_t)v[3];
-    r->date = (uint32_t)v[4];
-    r->place = (uint32_t)v[5];
-    r->country = (uint32_t)v[6];
-    r->code = (uint32_t)v[7];
-    r->modality = (uint32_t)v[8];
-    r->story_date = (uint32_t)v[9];
-    r->scountry = (uint32_t)v[10];
-    r->tcountry = (uint32_t)v[11];
-    r->plover = (uint32_t)v[12];
-    r->story = (uint32_t)story;
-    r->publisher = (uint32_t)publisher;
+    r->src = log_str(l, e->source.code, &bad);
+    r->tgt = log_str(l, e->target.code, &bad);
+    r->root = log_str(l, e->root, &bad);
+    r->id = log_str(l, e->event_id, &bad);
+    r->date = log_str(l, e->date, &bad);
+    r->place = log_str(l, e->place.name, &bad);
+    r->country = log_str(l, e->place.country, &bad);
+    r->code = log_str(l, e->code, &bad);
+    r->modality = log_str(l, dyad_modality_name(e->modality), &bad);
+    r->story_date = log_str(l, e->story_date, &bad);
+    r->scountry = log_str(l, e->source.country, &bad);
+    r->tcountry = log_str(l, e->target.country, &bad);
+    r->plover = log_str(l, e->plover, &bad);
+    r->story = story;
+    r->publisher = publisher;
     r->day = ymd_days(e->date);
     r->neg = e->modality == DYAD_MODE_NEGATED;
     r->has_ll = e->place.has_coords;
@@ -435,24 +435,32 @@ static void bt(const db_ops *o, db_stmt *s, int i, const char *v) {
   o->bind_ref(s, i, v, v ? strlen(v) : 0);
 }
 
-/* 0 when story ID cannot be stored: the log knows every story id put
- * since the store was empty. Otherwise 1, once the store can look it
- * up (a load may have dropped the index); negative on failure. */
-static int maybe_stored(dyad_store *st, const char *id, dyad_error *err) {
-  if (st->log && du_intern_find(&st->log->strs, id, strlen(id)) < 0) return 0;
-  return build_id_index(st, IX_STORIES, err) ? -1 : 1;
+enum { STORY_ABSENT, STORY_CHANGED, STORY_SAME };
+
+/* Whether story S is stored, and with the text whose hash is HASH
+ * (STORY_*), or negative on failure. The log of a load knows every story
+ * id put since the store was empty, so a new id needs no lookup;
+ * otherwise the id index is built first if the load dropped it. */
+static int story_state(dyad_store *st, const dyad_story *s, const char *hash,
+                       dyad_error *err) {
+  if (st->log && du_intern_find(&st->log->strs, s->id, strlen(s->id)) < 0) return STORY_ABSENT;
+  if (build_id_index(st, IX_STORIES, err)) return -1;
+  const db_ops *o = st->d->ops;
+  bt(o, st->get_hash, 1, s->id);
+  int r = o->step(st->get_hash, err);
+  const char *h = r == 1 ? o->col_text(st->get_hash, 0) : NULL;
+  int state = r < 0    ? -1
+              : r == 0 ? STORY_ABSENT
+              : h && !strcmp(h, hash) ? STORY_SAME
+                                      : STORY_CHANGED;
+  o->reset(st->get_hash);
+  return state;
 }
 
 int dyad_store_has_story(dyad_store *st, const dyad_story *s, dyad_error *err) {
-  if (maybe_stored(st, s->id, err) <= 0) return 0;
-  const db_ops *o = st->d->ops;
   char hash[17];
   story_hash(s, hash);
-  bt(o, st->get_hash, 1, s->id);
-  int r = o->step(st->get_hash, err);
-  int same = r == 1 && o->col_text(st->get_hash, 0) && !strcmp(o->col_text(st->get_hash, 0), hash);
-  o->reset(st->get_hash);
-  return same;
+  return story_state(st, s, hash, err) == STORY_SAME;
 }
 
 static int dirty_insert(dyad_store *st, const char *src, const char *tgt, const char *root,
@@ -527,25 +535,15 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
   const db_ops *o = st->d->ops;
   char hash[17];
   story_hash(s, hash);
-  int r = maybe_stored(st, s->id, err);
-  if (r < 0) return DYAD_EDB;
-  if (r) {
-    bt(o, st->get_hash, 1, s->id);
-    r = o->step(st->get_hash, err);
-    if (r < 0) {
-      o->reset(st->get_hash);
-      return DYAD_EDB;
-    }
-  }
-  int exists = r == 1;
-  int same = exists && o->col_text(st->get_hash, 0) && !strcmp(o->col_text(st->get_hash, 0), hash);
-  o->reset(st->get_hash);
-  if (same) {
+  int state = story_state(st, s, hash, err);
+  if (state < 0) return DYAD_EDB;
+  if (state == STORY_SAME) {
     *result = DYAD_PUT_UNCHANGED;
     return DYAD_OK;
   }
   const char *text = s->text ? s->text : "";
-  if (exists) {
+  int r;
+  if (state == STORY_CHANGED) {
     /* A changed story: its old mentions go, and their dyads are dirty.
      * The log would still hold them: grouping reads the database. */
     ds_log_drop(st);

@@ -131,6 +131,20 @@ static void run(const char *target, int batch_keys, size_t chunk, int threads, s
   dyad_store_close(st);
 }
 
+/* A new store at PATH that remembers its load in up to MAX_BYTES. */
+static dyad_store *open_remembering(const char *path, size_t max_bytes) {
+  remove_db(path);
+  dyad_store *st = NULL;
+  dyad_error e;
+  memset(&e, 0, sizeof e);
+  ASSERT_EQ(dyad_store_open(path, &st, &e), DYAD_OK);
+  if (!st) return NULL;
+  int on = 0;
+  ASSERT_EQ(dyad_store_remember(st, max_bytes, &on, &e), DYAD_OK);
+  ASSERT_EQ(on, 1);
+  return st;
+}
+
 TEST(store_dedup_sizes) {
   char path[64];
   snprintf(path, sizeof path, "/tmp/dyad-unit-store-%ld.db", (long)getpid());
@@ -168,15 +182,10 @@ TEST(store_dedup_sizes) {
   }
   /* A load that replaces stories it put itself groups from the database,
    * and ends where the reference's second grouping did. */
-  remove_db(path);
-  dyad_store *st = NULL;
+  dyad_store *st = open_remembering(path, big);
   dyad_error e;
   memset(&e, 0, sizeof e);
-  ASSERT_EQ(dyad_store_open(path, &st, &e), DYAD_OK);
   if (st) {
-    int on = 0;
-    ASSERT_EQ(dyad_store_remember(st, big, &on, &e), DYAD_OK);
-    ASSERT_EQ(on, 1);
     put_corpus(st, 0);
     ASSERT_TRUE(ds_log_get(st) != NULL);
     put_corpus(st, 1);
@@ -218,12 +227,9 @@ TEST(store_dedup_sizes) {
     dyad_store_close(st);
   }
   /* A rolled-back transaction takes the memory with it. */
-  remove_db(path);
-  st = NULL;
-  ASSERT_EQ(dyad_store_open(path, &st, &e), DYAD_OK);
+  st = open_remembering(path, big);
   if (st) {
     int on = 0;
-    ASSERT_EQ(dyad_store_remember(st, big, &on, &e), DYAD_OK);
     ASSERT_EQ(dyad_store_begin(st, &e), DYAD_OK);
     ASSERT_EQ(dyad_store_remember(st, big, &on, &e), DYAD_EINVAL);
     ASSERT_EQ(on, 0);
