@@ -35,6 +35,15 @@ typedef struct db_ops {
   void (*reset)(db_stmt *s);
   void (*finalize)(db_stmt *s);
   void (*close)(db *d);
+  /* Starting a write transaction: with the write lock taken at once
+   * where the backend allows, so that nobody else commits until it ends. */
+  const char *begin;
+  /* 1 when another connection may have committed changes since the last
+   * call (the first call: since the connection opened), 0 when none did,
+   * negative on failure. A backend that cannot tell says 1. */
+  int (*others_wrote)(db *d, dyad_error *err);
+  /* The row id of the last row inserted, or -1 where rows have none. */
+  int64_t (*last_rowid)(db *d);
 } db_ops;
 
 struct db {
@@ -58,18 +67,27 @@ int ds_build_mention_ids(dyad_store *st, dyad_error *err);
 /* A load into a store that held no mentions can keep, in memory, the
  * grouping values of every mention it puts (dyad_store_remember), so that
  * grouping works from memory instead of reading back what was just
- * written. Strings are ids in the log's intern table. */
+ * written. It is kept only while no other connection writes to the store
+ * (each transaction checks, with the write lock held), and only on a
+ * backend that can tell (SQLite). Strings are ids in the log's intern
+ * tables, mention ids offsets into its buffer of them. */
 typedef struct ds_logrec {
-  uint32_t src, tgt, root, id, date, place, country, code, modality, story, publisher,
-      story_date, scountry, tcountry, plover;
+  uint32_t src, tgt, root, date, place, country, code, modality, publisher, story_date,
+      scountry, tcountry, plover; /* in strs */
+  uint32_t story;                 /* in stories */
+  uint32_t id;                    /* in mids */
   int32_t day, neg, has_ll;
+  int64_t rowid; /* of the mention's row */
   double lat, lon, gold;
 } ds_logrec;
 
 typedef struct ds_log {
-  du_intern strs;   /* every string of the records, and the story ids put */
-  du_vec recs;      /* ds_logrec, in the order put */
-  size_t max_bytes; /* beyond this the log is dropped */
+  du_intern strs;    /* the records' values: few and often repeated */
+  du_intern stories; /* the story ids put */
+  du_intern keys;    /* the dyads marked dirty, as (src, tgt, root, neg) ids */
+  du_buf mids;       /* the mention ids, each ending in NUL */
+  du_vec recs;       /* ds_logrec, in the order put */
+  size_t max_bytes;  /* beyond this the log is dropped */
 } ds_log;
 
 /* The log when it holds every mention of the store, else NULL; and

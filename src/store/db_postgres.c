@@ -156,10 +156,23 @@ static void p_close(db *base) {
   du_free(d);
 }
 
+/* Nothing cheap tells whether another session committed. */
+static int p_others_wrote(db *d, dyad_error *err) {
+  (void)d;
+  (void)err;
+  return 1;
+}
+
+static int64_t p_last_rowid(db *d) {
+  (void)d;
+  return -1;
+}
+
 static const db_ops pg_ops = {
     "postgresql", p_exec,    p_prepare,  p_bind_text, p_bind_text, p_bind_int, p_bind_double,
     p_bind_null,  p_step,    p_ncol,     p_col_name,  p_col_text, p_col_int,
-    p_col_double, p_reset,   p_finalize, p_close};
+    p_col_double, p_reset,   p_finalize, p_close,     "BEGIN",     p_others_wrote,
+    p_last_rowid};
 
 int db_open_postgres(const char *url, db **out, dyad_error *err) {
   pdb *d = du_calloc(1, sizeof *d);

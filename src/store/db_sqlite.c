@@ -6,6 +6,8 @@
 typedef struct sdb {
   db base;
   sqlite3 *h;
+  sqlite3_stmt *version; /* PRAGMA data_version */
+  int64_t last_version;
 } sdb;
 
 struct db_stmt {
@@ -80,14 +82,35 @@ static void s_finalize(db_stmt *s) {
 }
 static void s_close(db *base) {
   sdb *d = (sdb *)base;
+  sqlite3_finalize(d->version);
   sqlite3_close(d->h);
   du_free(d);
 }
 
+/* PRAGMA data_version changes when another connection commits. */
+static int s_others_wrote(db *base, dyad_error *err) {
+  sdb *d = (sdb *)base;
+  if (!d->version && sqlite3_prepare_v2(d->h, "PRAGMA data_version", -1, &d->version, NULL)) {
+    return s_err(d, err, "prepare");
+  }
+  if (sqlite3_step(d->version) != SQLITE_ROW) {
+    sqlite3_reset(d->version);
+    return s_err(d, err, "data_version");
+  }
+  int64_t v = sqlite3_column_int64(d->version, 0);
+  sqlite3_reset(d->version);
+  int changed = v != d->last_version;
+  d->last_version = v;
+  return changed;
+}
+
+static int64_t s_last_rowid(db *base) { return sqlite3_last_insert_rowid(((sdb *)base)->h); }
+
 static const db_ops sqlite_ops = {
     "sqlite",    s_exec,     s_prepare,  s_bind_text, s_bind_ref, s_bind_int, s_bind_double,
     s_bind_null, s_step,     s_ncol,     s_col_name,  s_col_text, s_col_int,
-    s_col_double, s_reset,   s_finalize, s_close};
+    s_col_double, s_reset,   s_finalize, s_close,     "BEGIN IMMEDIATE", s_others_wrote,
+    s_last_rowid};
 
 int db_open_sqlite(const char *path, db **out, dyad_error *err) {
   sdb *d = du_calloc(1, sizeof *d);
@@ -120,6 +143,8 @@ int db_open_sqlite(const char *path, db **out, dyad_error *err) {
     s_close(&d->base);
     return rc;
   }
+  /* The first look at data_version counts as a change. */
+  d->last_version = -1;
   *out = &d->base;
   return DYAD_OK;
 }

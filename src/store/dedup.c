@@ -41,12 +41,14 @@ typedef struct dm {
   const char *id, *date, *place, *country, *code, *modality, *story, *publisher,
       *story_date, *scountry, *tcountry, *plover, *event_id;
   int day, has_ll;
+  int64_t rowid; /* of its row, where known (grouping from the log), else -1 */
   double lat, lon, gold;
 } dm;
 
 /* A mention whose event id changes. */
 typedef struct relink {
   const char *mention, *event;
+  int64_t rowid;
 } relink;
 
 /* The values of one event row. */
@@ -99,7 +101,8 @@ struct dedup {
   dyad_store *st;
   db *d;
   const db_ops *o;
-  db_stmt *first, *last, *del, *ins, *link, *clean;
+  db_stmt *first, *last, *del, *ins, *link, *link_row, *clean;
+  int by_row; /* relinks go by row id (link_row) */
   int batch_keys;
   size_t chunk_events;
   reader rd;
@@ -196,6 +199,7 @@ static int write_chunk(dedup *x, chunk *k, dyad_error *err) {
     if (!d) return du_err(err, DYAD_ENOMEM, "out of memory");
     d->mention = astr(&x->link_arena, l[i].mention);
     d->event = astr(&x->link_arena, l[i].event);
+    d->rowid = l[i].rowid;
     if (!d->mention || !d->event) return du_err(err, DYAD_ENOMEM, "out of memory");
   }
   return DYAD_OK;
@@ -400,6 +404,7 @@ static int make_event(reader *rd, dm *g, size_t n) {
     if (!l) return du_err(&rd->err, DYAD_ENOMEM, "out of memory");
     l->mention = astr(a, g[i].id);
     l->event = e->id;
+    l->rowid = g[i].rowid;
     if (!l->mention) return du_err(&rd->err, DYAD_ENOMEM, "out of memory");
   }
   return k->rows.len >= rd->x->chunk_events ? hand_over(rd) : DYAD_OK;
@@ -509,6 +514,7 @@ static int read_mention(reader *rd, db_stmt *s) {
   m->tcountry = astr(a, o->col_text(s, 17));
   m->plover = astr(a, o->col_text(s, 18));
   m->event_id = o->col_text(s, 19) ? astr(a, o->col_text(s, 19)) : NULL;
+  m->rowid = -1;
   if (!m->id || !m->date || !m->place || !m->country || !m->code || !m->modality ||
       !m->story || !m->story_date || !m->scountry || !m->tcountry || !m->plover ||
       (o->col_text(s, 19) && !m->event_id)) {
@@ -548,6 +554,7 @@ static int read_batch(reader *rd) {
 static int read_log_batch(reader *rd) {
   const ds_logrec *recs = rd->log->recs.data;
   const du_intern *t = &rd->log->strs;
+  const char *mids = rd->log->mids.data;
   size_t n = rd->log->recs.len;
   int rc = DYAD_OK;
   for (int keys = 0; !rc && rd->pos < n && keys < rd->x->batch_keys; keys++) {
@@ -562,7 +569,8 @@ static int read_log_batch(reader *rd) {
       if (r->src != k->src || r->tgt != k->tgt || r->root != k->root || r->neg != k->neg) break;
       dm *m = du_vec_push(&rd->ms);
       if (!m) return du_err(&rd->err, DYAD_ENOMEM, "out of memory");
-      m->id = m->event_id = du_intern_str(t, r->id);
+      m->id = m->event_id = mids + r->id;
+      m->rowid = r->rowid;
       m->day = r->day;
       m->date = du_intern_str(t, r->date);
       m->place = du_intern_str(t, r->place);
@@ -573,7 +581,7 @@ static int read_log_batch(reader *rd) {
       m->code = du_intern_str(t, r->code);
       m->gold = r->gold;
       m->modality = du_intern_str(t, r->modality);
-      m->story = du_intern_str(t, r->story);
+      m->story = du_intern_str(&rd->log->stories, r->story);
       m->publisher = du_intern_str(t, r->publisher);
       m->story_date = du_intern_str(t, r->story_date);
       m->scountry = du_intern_str(t, r->scountry);
@@ -630,6 +638,11 @@ static void reader_connect(dedup *x, int threads) {
 
 static int relink_cmp(const void *a, const void *b) {
   return strcmp(((const relink *)a)->mention, ((const relink *)b)->mention);
+}
+
+static int relink_row_cmp(const void *a, const void *b) {
+  int64_t x = ((const relink *)a)->rowid, y = ((const relink *)b)->rowid;
+  return (x > y) - (x < y);
 }
 
 /* The last key of the next batch into KEY/NEG; *FOUND is 0 when `dirty`
@@ -710,17 +723,22 @@ static int run_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
   return rc;
 }
 
-/* Point the batch's mentions whose event id changed at their events: in
- * id order, so that the id index is walked once, forwards. */
+/* Point the batch's mentions whose event id changed at their events: by
+ * row id where the log knows it (the table is walked once, forwards, and
+ * needs no id index), else by id, in id order (the id index is walked
+ * once). */
 static int write_links(dedup *x, dyad_error *err) {
   const db_ops *o = x->o;
   relink *l = x->links.data;
-  if (x->links.len) qsort(l, x->links.len, sizeof *l, relink_cmp);
+  int by_row = x->by_row;
+  if (x->links.len) qsort(l, x->links.len, sizeof *l, by_row ? relink_row_cmp : relink_cmp);
+  db_stmt *s = by_row ? x->link_row : x->link;
   for (size_t i = 0; i < x->links.len; i++) {
-    bt(o, x->link, 1, l[i].event);
-    bt(o, x->link, 2, l[i].mention);
-    int r = o->step(x->link, err);
-    o->reset(x->link);
+    bt(o, s, 1, l[i].event);
+    if (by_row) o->bind_int(s, 2, l[i].rowid);
+    else bt(o, s, 2, l[i].mention);
+    int r = o->step(s, err);
+    o->reset(s);
     if (r < 0) return DYAD_EDB;
   }
   return DYAD_OK;
@@ -788,11 +806,14 @@ static uint32_t *log_order(const ds_log *l) {
  * the store is in it, so no mention is read back. Batches of keys, one
  * transaction each; `dirty` is emptied by the last one, so an
  * interrupted run is finished (from the database) by the next. Events
- * held before belong to no mention, and go with the first batch. */
-static int dedup_log(dedup *x, dyad_error *err) {
+ * held before belong to no mention, and go with the first batch. When
+ * another connection has written meanwhile, the log is dropped at the
+ * start of a transaction: *GONE is set, and the database is grouped
+ * instead (its dirty dyads include every one of the log's). */
+static int dedup_log(dedup *x, int *gone, dyad_error *err) {
   reader *rd = &x->rd;
-  int rc = ds_build_mention_ids(x->st, err);
-  if (rc) return rc;
+  int rc = DYAD_OK;
+  *gone = 0;
   rd->log = ds_log_get(x->st);
   rd->order = log_order(rd->log);
   if (!rd->order) return du_err(err, DYAD_ENOMEM, "out of memory");
@@ -803,6 +824,11 @@ static int dedup_log(dedup *x, dyad_error *err) {
   int first = 1;
   while (!rc) {
     if ((rc = dyad_store_begin(x->st, err))) break;
+    if (!ds_log_get(x->st)) {
+      *gone = 1;
+      rc = dyad_store_rollback(x->st, err);
+      break;
+    }
     if (first) rc = db_exec(x->d, "DELETE FROM events", err);
     first = 0;
     x->links.len = 0;
@@ -819,6 +845,7 @@ static int dedup_log(dedup *x, dyad_error *err) {
   }
   du_free(rd->order);
   rd->order = NULL;
+  rd->log = NULL;
   return rc;
 }
 
@@ -840,6 +867,7 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   pthread_mutex_init(&x.mu, NULL);
   pthread_cond_init(&x.cv, NULL);
   x.batch_keys = batch_keys;
+  /* The log's mentions are relinked by row id. */
   const int from_log = ds_log_get(st) != NULL;
   char limit[160];
   snprintf(limit, sizeof limit,
@@ -852,6 +880,7 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
                "first_seen, conflict, conflict_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&x.link, "UPDATE mentions SET event_id = ? WHERE id = ?"},
+      {from_log ? &x.link_row : NULL, "UPDATE mentions SET event_id = ? WHERE rowid = ?"},
       /* reading the database only */
       {&x.first, limit},
       {&x.last, "SELECT source, target, root, negated FROM dirty ORDER BY source DESC, "
@@ -861,18 +890,22 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
       {&x.clean, "DELETE FROM dirty WHERE " IN_BATCH("")},
   };
   int rc = DYAD_OK;
-  for (size_t i = 0; i < (from_log ? 2 : DU_ARRAY_LEN(prep)) && !rc; i++) {
-    rc = db_prepare(x.d, prep[i].sql, prep[i].s, err);
+  for (size_t i = 0; i < DU_ARRAY_LEN(prep) && !rc; i++) {
+    if (prep[i].s) rc = db_prepare(x.d, prep[i].sql, prep[i].s, err);
   }
   if (!rc) {
     x.rd.cur = chunk_new();
     if (x.rd.cur) x.nchunks = 1;
     else rc = du_err(err, DYAD_ENOMEM, "out of memory");
   }
+  int gone = 0;
   if (!rc && from_log) {
     x.threaded = threads != 0;
-    rc = dedup_log(&x, err);
-  } else if (!rc) {
+    x.by_row = 1;
+    rc = dedup_log(&x, &gone, err);
+    x.threaded = x.by_row = 0;
+  }
+  if (!rc && (!from_log || gone)) {
     /* The scan reads mentions by key. */
     rc = ds_build_key_index(st, err);
     if (!rc) {
@@ -909,7 +942,7 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   /* What the load remembered is grouped now, or will be from the
    * database. */
   ds_log_drop(st);
-  db_stmt *mine[] = {x.first, x.last, x.del, x.ins, x.link, x.clean};
+  db_stmt *mine[] = {x.first, x.last, x.del, x.ins, x.link, x.link_row, x.clean};
   for (size_t i = 0; i < DU_ARRAY_LEN(mine); i++) {
     if (mine[i]) x.o->finalize(mine[i]);
   }

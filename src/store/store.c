@@ -190,10 +190,14 @@ static int ymd_days(const char *date);
 /* ---- what a load into an empty store remembers ---- */
 
 void ds_log_drop(dyad_store *st) {
-  if (!st->log) return;
-  du_intern_free(&st->log->strs);
-  du_vec_free(&st->log->recs);
-  du_free(st->log);
+  ds_log *l = st->log;
+  if (!l) return;
+  du_intern_free(&l->strs);
+  du_intern_free(&l->stories);
+  du_intern_free(&l->keys);
+  du_buf_free(&l->mids);
+  du_vec_free(&l->recs);
+  du_free(l);
   st->log = NULL;
 }
 
@@ -203,18 +207,27 @@ int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *e
   *on = 0;
   ds_log_drop(st);
   if (st->d->in_tx) return du_err(err, DYAD_EINVAL, "dyad_store_remember in a transaction");
+  /* Whether another connection writes is asked before and after the look
+   * at the store: a backend that cannot tell says so twice, and every
+   * transaction asks again. */
+  const db_ops *o = st->d->ops;
+  if (o->others_wrote(st->d, err) < 0) return DYAD_EDB;
   int empty = 0;
   int rc = no_mentions(st, &empty, err);
   if (rc || !empty) return rc;
+  int w = o->others_wrote(st->d, err);
+  if (w < 0) return DYAD_EDB;
+  if (w) return DYAD_OK;
   ds_log *l = du_calloc(1, sizeof *l);
-  if (!l || du_intern_init(&l->strs)) {
-    if (l) du_intern_free(&l->strs);
-    du_free(l);
+  if (!l) return du_err(err, DYAD_ENOMEM, "out of memory");
+  st->log = l;
+  du_buf_init(&l->mids, 0);
+  du_vec_init(&l->recs, sizeof(ds_logrec));
+  if (du_intern_init(&l->strs) || du_intern_init(&l->stories) || du_intern_init(&l->keys)) {
+    ds_log_drop(st);
     return du_err(err, DYAD_ENOMEM, "out of memory");
   }
-  du_vec_init(&l->recs, sizeof(ds_logrec));
   l->max_bytes = max_bytes;
-  st->log = l;
   *on = 1;
   for (int i = 0; i < (int)DU_ARRAY_LEN(id_index_names) && !st->ids_pk && !rc; i++) {
     rc = drop_index(st, id_index_names[i], err);
@@ -223,53 +236,68 @@ int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *e
   return rc;
 }
 
-static size_t log_bytes(const ds_log *l) {
-  const du_intern *t = &l->strs;
-  return l->recs.cap * l->recs.item + t->pool.cap + t->nslots * sizeof *t->slots +
-         (t->offs.cap + t->lens.cap) * sizeof(uint32_t);
+static size_t intern_bytes(const du_intern *t) {
+  return t->pool.cap + t->nslots * sizeof *t->slots + (t->offs.cap + t->lens.cap) * sizeof(uint32_t);
 }
 
-/* The id of S in the log's strings (NULL as ""); on failure 0, with *BAD
- * set. */
-static uint32_t log_str(ds_log *l, const char *s, int *bad) {
+static size_t log_bytes(const ds_log *l) {
+  return l->recs.cap * l->recs.item + intern_bytes(&l->strs) + intern_bytes(&l->stories) +
+         intern_bytes(&l->keys) + l->mids.cap;
+}
+
+/* The id of S in table T (NULL as ""); on failure 0, with *BAD set. */
+static uint32_t log_str(du_intern *t, const char *s, int *bad) {
   if (!s) s = "";
-  int64_t id = du_intern_add(&l->strs, s, strlen(s));
+  int64_t id = du_intern_add(t, s, strlen(s));
   if (id < 0) *bad = 1;
   return id < 0 ? 0 : (uint32_t)id;
 }
 
-/* Remember a story's mentions; on failure, or beyond the log's size, the
- * log is dropped (grouping then reads the database). */
-static void log_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, size_t n) {
+/* Remember the mention E of story S (STORY, PUBLISHER: its ids in the
+ * log), stored in row ROWID. Returns 0 when its dyad was marked dirty
+ * before in this load (it is in `dirty`, or will be at commit), else 1.
+ * On failure, or beyond its size, the log is dropped (grouping then reads
+ * the database). */
+static int log_put(dyad_store *st, uint32_t story, uint32_t publisher, const dyad_event *e,
+                   int64_t rowid) {
   ds_log *l = st->log;
-  int bad = du_vec_reserve(&l->recs, n) != 0;
-  uint32_t story = log_str(l, s->id, &bad), publisher = log_str(l, s->source, &bad);
-  for (size_t i = 0; i < n && !bad; i++) {
-    const dyad_event *e = &ev[i];
-    ds_logrec *r = du_vec_push(&l->recs);
-    r->src = log_str(l, e->source.code, &bad);
-    r->tgt = log_str(l, e->target.code, &bad);
-    r->root = log_str(l, e->root, &bad);
-    r->id = log_str(l, e->event_id, &bad);
-    r->date = log_str(l, e->date, &bad);
-    r->place = log_str(l, e->place.name, &bad);
-    r->country = log_str(l, e->place.country, &bad);
-    r->code = log_str(l, e->code, &bad);
-    r->modality = log_str(l, dyad_modality_name(e->modality), &bad);
-    r->story_date = log_str(l, e->story_date, &bad);
-    r->scountry = log_str(l, e->source.country, &bad);
-    r->tcountry = log_str(l, e->target.country, &bad);
-    r->plover = log_str(l, e->plover, &bad);
-    r->story = story;
+  ds_logrec *r = du_vec_push(&l->recs);
+  int bad = !r;
+  size_t keys = du_intern_count(&l->keys);
+  if (r) {
+    du_intern *t = &l->strs;
+    r->src = log_str(t, e->source.code, &bad);
+    r->tgt = log_str(t, e->target.code, &bad);
+    r->root = log_str(t, e->root, &bad);
+    r->date = log_str(t, e->date, &bad);
+    r->place = log_str(t, e->place.name, &bad);
+    r->country = log_str(t, e->place.country, &bad);
+    r->code = log_str(t, e->code, &bad);
+    r->modality = log_str(t, dyad_modality_name(e->modality), &bad);
+    r->story_date = log_str(t, e->story_date, &bad);
+    r->scountry = log_str(t, e->source.country, &bad);
+    r->tcountry = log_str(t, e->target.country, &bad);
+    r->plover = log_str(t, e->plover, &bad);
     r->publisher = publisher;
+    r->story = story;
+    r->id = (uint32_t)l->mids.len;
+    const char *id = e->event_id;
+    bad |= l->mids.len > UINT32_MAX / 2 || du_buf_append(&l->mids, id, strlen(id) + 1);
+    r->rowid = rowid;
     r->day = ymd_days(e->date);
     r->neg = e->modality == DYAD_MODE_NEGATED;
     r->has_ll = e->place.has_coords;
     r->lat = e->place.has_coords ? e->place.lat : 0;
     r->lon = e->place.has_coords ? e->place.lon : 0;
     r->gold = e->goldstein;
+    uint32_t key[4] = {r->src, r->tgt, r->root, (uint32_t)r->neg};
+    bad |= du_intern_add(&l->keys, (const char *)key, sizeof key) < 0;
   }
-  if (bad || log_bytes(l) > l->max_bytes) ds_log_drop(st);
+  if (bad || rowid < 0 || log_bytes(l) > l->max_bytes) {
+    ds_log_drop(st);
+    return 1;
+  }
+  return du_intern_count(&l->keys) > keys;
 }
 
 void dyad_store_close(dyad_store *st) {
@@ -386,8 +414,10 @@ static int dirty_flush(dyad_store *st, dyad_error *err) {
 
 int dyad_store_begin(dyad_store *st, dyad_error *err) {
   dirty_forget(st);
-  int rc = db_exec(st->d, "BEGIN", err);
+  int rc = db_exec(st->d, st->d->ops->begin, err);
   if (!rc) st->d->in_tx = 1;
+  /* What another connection wrote is not in the log: it goes. */
+  if (!rc && st->log && st->d->ops->others_wrote(st->d, NULL)) ds_log_drop(st);
   return rc;
 }
 
@@ -443,7 +473,7 @@ enum { STORY_ABSENT, STORY_CHANGED, STORY_SAME };
  * otherwise the id index is built first if the load dropped it. */
 static int story_state(dyad_store *st, const dyad_story *s, const char *hash,
                        dyad_error *err) {
-  if (st->log && du_intern_find(&st->log->strs, s->id, strlen(s->id)) < 0) return STORY_ABSENT;
+  if (st->log && du_intern_find(&st->log->stories, s->id, strlen(s->id)) < 0) return STORY_ABSENT;
   if (build_id_index(st, IX_STORIES, err)) return -1;
   const db_ops *o = st->d->ops;
   bt(o, st->get_hash, 1, s->id);
@@ -593,6 +623,13 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     if (r < 0) return DYAD_EDB;
     *result = DYAD_PUT_INSERTED;
   }
+  uint32_t lstory = 0, lpublisher = 0;
+  if (st->log) {
+    int bad = 0;
+    lstory = log_str(&st->log->stories, s->id, &bad);
+    lpublisher = log_str(&st->log->strs, s->source, &bad);
+    if (bad) ds_log_drop(st);
+  }
   for (size_t i = 0; i < n; i++) {
     const dyad_event *e = &ev[i];
     db_stmt *m = st->ins_mention;
@@ -647,11 +684,12 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     r = o->step(m, err);
     o->reset(m);
     if (r < 0) return DYAD_EDB;
+    /* A dyad the load has marked before is marked. */
+    if (st->log && !log_put(st, lstory, lpublisher, e, o->last_rowid(st->d))) continue;
     int rc = mark_dirty(st, e->source.code, e->target.code, e->root,
                         e->modality == DYAD_MODE_NEGATED, err);
     if (rc) return rc;
   }
-  if (st->log) log_put(st, s, ev, n);
   return DYAD_OK;
 }
 
