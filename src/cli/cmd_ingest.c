@@ -510,9 +510,11 @@ int cmd_ingest(int argc, char **argv) {
     cli_print_error(&e);
     rc = EXIT_IO;
   }
-  /* ... and group from memory what it puts there. */
+  /* ... and group from memory what it puts there (without grouping, the
+   * memory still spares the id indexes during the load, and marks each
+   * dyad dirty once). */
   int remembering = 0;
-  if (rc == EXIT_OKAY && deferred && dedup &&
+  if (rc == EXIT_OKAY && deferred &&
       dyad_store_remember(g.st, ING_REMEMBER_BYTES, &remembering, &e)) {
     cli_print_error(&e);
     rc = EXIT_IO;
