@@ -375,7 +375,9 @@ typedef enum {
   DYAD_PUT_REPLACED        /* a changed text: its events were replaced */
 } dyad_put_result;
 
-/* Transactions around many dyad_store_put calls. */
+/* Transactions around many dyad_store_put calls. On SQLite a
+ * transaction takes the write lock when it begins (BEGIN IMMEDIATE):
+ * another writer waits for it (up to 10 s, then DYAD_EDB). */
 DYAD_EXTERN int dyad_store_begin(dyad_store *st, dyad_error *err);
 DYAD_EXTERN int dyad_store_commit(dyad_store *st, dyad_error *err);
 DYAD_EXTERN int dyad_store_rollback(dyad_store *st, dyad_error *err);
@@ -413,10 +415,13 @@ DYAD_EXTERN int dyad_store_build_indexes(dyad_store *st, dyad_error *err);
 /* Before a bulk load through dyad_store_put into a store that holds no
  * mentions (*ON = 1; else 0 and nothing changes): keep each stored
  * mention's grouping values and each story id in memory, up to MAX_BYTES,
- * so that a new story id needs no lookup and dyad_store_dedup need not
- * read back what was written. The store falls back to the database,
- * with the same result, when the memory is exceeded, a story is
- * replaced, or a transaction is rolled back. Call outside a transaction. */
+ * so that a new story id needs no lookup, each dyad is marked dirty once
+ * and dyad_store_dedup need not read back what was written. The store
+ * falls back to the database, with the same result, when the memory is
+ * exceeded, a story is replaced, a transaction is rolled back, or another
+ * connection commits to the store (checked at each dyad_store_begin,
+ * which on SQLite takes the write lock at once). PostgreSQL cannot tell
+ * the last, so *ON is 0 there. Call outside a transaction. */
 DYAD_EXTERN int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on,
                                     dyad_error *err);
 
