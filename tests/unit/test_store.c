@@ -15,54 +15,52 @@ static const char *const roots[] = {"04", "05", "19"};
 static void put_story(dyad_store *st, const char *prefix, int i, int version) {
   dyad_error e;
   memset(&e, 0, sizeof e);
-  {
-    char id[16], date[16], text[64], pub[16];
-    int changed = version && i % 5 == 0;
-    snprintf(id, sizeof id, "%s%03d", prefix, i);
-    snprintf(date, sizeof date, "2024-03-%02d", 1 + i % 28);
-    snprintf(text, sizeof text, "story %d version %d", i, changed ? version : 0);
-    snprintf(pub, sizeof pub, "pub%d", i % 4);
-    dyad_story s = {id, date, text, strlen(text), pub, NULL};
-    dyad_event ev[3];
-    char names[3][16];
-    memset(ev, 0, sizeof ev);
-    for (int k = 0; k < 3; k++) {
-      dyad_event *x = &ev[k];
-      int shift = changed ? 1 : 0;
-      x->story_id = id;
-      x->sentence = (uint32_t)k;
-      snprintf(x->event_id, sizeof x->event_id, "%s%08x-0-%d", prefix,
-               (unsigned)(i * 2654435761u), k);
-      x->source.code = actors[(i + k + shift) % 5];
-      x->target.code = actors[(i + 2 * k + 1) % 5];
-      x->source.country = x->target.country = x->source.sector = x->target.sector = "";
-      const char *root = roots[(i * (k + 1) + shift) % 3];
-      snprintf(x->root, sizeof x->root, "%s", root);
-      snprintf(x->code, sizeof x->code, "%s%d", root, k);
-      x->goldstein = (double)(i % 7) - 3.0;
-      x->quad_class = 1;
-      x->plover = x->plover_mode = x->plover_context = "";
-      x->modality = i % 11 == 0 ? DYAD_MODE_NEGATED : i % 3 == 0 ? DYAD_MODE_REPORTED
-                                                                 : DYAD_MODE_ASSERTED;
-      snprintf(x->story_date, sizeof x->story_date, "%s", date);
-      snprintf(x->date, sizeof x->date, "2024-04-%02d", 1 + (i * 3 + k) % 20);
-      x->date_text = "";
-      if (i % 3) {
-        snprintf(names[k], sizeof names[k], "City%d", (i + k) % 3);
-        x->place.text = x->place.name = names[k];
-        x->place.country = i % 5 == 1 ? "BBB" : "AAA";
-        x->place.admin1 = "";
-        x->place.has_coords = 1;
-        x->place.lat = i % 3;
-        x->place.lon = k;
-      } else {
-        x->place.text = x->place.name = x->place.country = x->place.admin1 = "";
-      }
-      x->pattern = "test";
+  char id[16], date[16], text[64], pub[16];
+  int changed = version && i % 5 == 0;
+  snprintf(id, sizeof id, "%s%03d", prefix, i);
+  snprintf(date, sizeof date, "2024-03-%02d", 1 + i % 28);
+  snprintf(text, sizeof text, "story %d version %d", i, changed ? version : 0);
+  snprintf(pub, sizeof pub, "pub%d", i % 4);
+  dyad_story s = {id, date, text, strlen(text), pub, NULL};
+  dyad_event ev[3];
+  char names[3][16];
+  memset(ev, 0, sizeof ev);
+  for (int k = 0; k < 3; k++) {
+    dyad_event *x = &ev[k];
+    int shift = changed ? 1 : 0;
+    x->story_id = id;
+    x->sentence = (uint32_t)k;
+    snprintf(x->event_id, sizeof x->event_id, "%s%08x-0-%d", prefix,
+             (unsigned)(i * 2654435761u), k);
+    x->source.code = actors[(i + k + shift) % 5];
+    x->target.code = actors[(i + 2 * k + 1) % 5];
+    x->source.country = x->target.country = x->source.sector = x->target.sector = "";
+    const char *root = roots[(i * (k + 1) + shift) % 3];
+    snprintf(x->root, sizeof x->root, "%s", root);
+    snprintf(x->code, sizeof x->code, "%s%d", root, k);
+    x->goldstein = (double)(i % 7) - 3.0;
+    x->quad_class = 1;
+    x->plover = x->plover_mode = x->plover_context = "";
+    x->modality = i % 11 == 0 ? DYAD_MODE_NEGATED : i % 3 == 0 ? DYAD_MODE_REPORTED
+                                                               : DYAD_MODE_ASSERTED;
+    snprintf(x->story_date, sizeof x->story_date, "%s", date);
+    snprintf(x->date, sizeof x->date, "2024-04-%02d", 1 + (i * 3 + k) % 20);
+    x->date_text = "";
+    if (i % 3) {
+      snprintf(names[k], sizeof names[k], "City%d", (i + k) % 3);
+      x->place.text = x->place.name = names[k];
+      x->place.country = i % 5 == 1 ? "BBB" : "AAA";
+      x->place.admin1 = "";
+      x->place.has_coords = 1;
+      x->place.lat = i % 3;
+      x->place.lon = k;
+    } else {
+      x->place.text = x->place.name = x->place.country = x->place.admin1 = "";
     }
-    int result;
-    ASSERT_EQ(dyad_store_put(st, &s, ev, 3, &result, &e), DYAD_OK);
+    x->pattern = "test";
   }
+  int result;
+  ASSERT_EQ(dyad_store_put(st, &s, ev, 3, &result, &e), DYAD_OK);
 }
 
 /* 300 made-up stories in one transaction. */
