@@ -56,13 +56,11 @@ int db_open_sqlite(const char *path, db **out, dyad_error *err);
 int db_open_postgres(const char *url, db **out, dyad_error *err);
 
 /* The connection under a store, the target it was opened with, and the
- * indexes grouping needs (store.c): to read mentions by key and write
- * events (the ids' and the keys'), or only to point mentions at their
- * events (the mention ids'). Each builds what is missing. */
+ * indexes grouping from the database needs (store.c) to read mentions by
+ * key and write events (the ids' and the keys'), built where missing. */
 db *ds_db(dyad_store *st);
 const char *ds_target(const dyad_store *st);
 int ds_build_key_index(dyad_store *st, dyad_error *err);
-int ds_build_mention_ids(dyad_store *st, dyad_error *err);
 
 /* A load into a store that held no mentions can keep, in memory, the
  * grouping values of every mention it puts (dyad_store_remember), so that

@@ -102,7 +102,6 @@ struct dedup {
   db *d;
   const db_ops *o;
   db_stmt *first, *last, *del, *ins, *link, *link_row, *clean;
-  int by_row; /* relinks go by row id (link_row) */
   int batch_keys;
   size_t chunk_events;
   reader rd;
@@ -730,7 +729,7 @@ static int run_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
 static int write_links(dedup *x, dyad_error *err) {
   const db_ops *o = x->o;
   relink *l = x->links.data;
-  int by_row = x->by_row;
+  int by_row = x->rd.log != NULL;
   if (x->links.len) qsort(l, x->links.len, sizeof *l, by_row ? relink_row_cmp : relink_cmp);
   db_stmt *s = by_row ? x->link_row : x->link;
   for (size_t i = 0; i < x->links.len; i++) {
@@ -901,9 +900,8 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   int gone = 0;
   if (!rc && from_log) {
     x.threaded = threads != 0;
-    x.by_row = 1;
     rc = dedup_log(&x, &gone, err);
-    x.threaded = x.by_row = 0;
+    x.threaded = 0;
   }
   if (!rc && (!from_log || gone)) {
     /* The scan reads mentions by key. */

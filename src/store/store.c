@@ -94,8 +94,8 @@ static const char *const deferrable_names[] = {"mentions_key", "events_key", "me
  * instead). Every open builds any that is missing; a load through
  * dyad_store_remember drops them while it writes, as ids then come in
  * random order, and builds each from sorted rows when it is needed:
- * stories_id at the first story id seen twice, mentions_id before
- * grouping points mentions at their events, events_id at the end. */
+ * stories_id at the first story id seen twice, the others at the end
+ * (grouping from memory points mentions at their events by row id). */
 enum { IX_STORIES, IX_MENTIONS, IX_EVENTS };
 static const char *const id_indexes[] = {
     "CREATE UNIQUE INDEX IF NOT EXISTS stories_id ON stories(id)",
@@ -147,10 +147,6 @@ static int build_id_indexes(dyad_store *st, dyad_error *err) {
   int rc = DYAD_OK;
   for (int i = 0; i < (int)DU_ARRAY_LEN(id_indexes) && !rc; i++) rc = build_id_index(st, i, err);
   return rc;
-}
-
-int ds_build_mention_ids(dyad_store *st, dyad_error *err) {
-  return build_id_index(st, IX_MENTIONS, err);
 }
 
 int ds_build_key_index(dyad_store *st, dyad_error *err) {
