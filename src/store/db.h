@@ -82,16 +82,23 @@ typedef struct ds_logrec {
 typedef struct ds_log {
   du_intern strs;    /* the records' values: few and often repeated */
   du_intern stories; /* the story ids put */
-  du_intern keys;    /* the dyads marked dirty, as (src, tgt, root, neg) ids */
   du_buf mids;       /* the mention ids, each ending in NUL */
   du_vec recs;       /* ds_logrec, in the order put */
   size_t max_bytes;  /* beyond this the log is dropped */
 } ds_log;
 
 /* The log when it holds every mention of the store, else NULL; and
- * dropping it (grouping then reads the database). */
+ * dropping it (grouping then reads the database). A load that keeps a
+ * log marks no dyad dirty: it sets `regroup` in `meta` before it starts,
+ * which says that every dyad of the mentions waits to be grouped. Only
+ * while the log is kept does nobody else know it: another connection
+ * that groups clears it. */
 ds_log *ds_log_get(dyad_store *st);
 void ds_log_drop(dyad_store *st);
+
+/* When `meta` says that every dyad waits, list them in `dirty` and clear
+ * the mark; in a transaction. */
+int ds_list_dirty(dyad_store *st, dyad_error *err);
 
 /* dyad_store_dedup with its sizes given (dedup.c): BATCH_KEYS dyads per
  * transaction, CHUNK_EVENTS events per hand-over from reader to writer,

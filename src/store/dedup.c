@@ -836,6 +836,7 @@ static int dedup_log(dedup *x, int *gone, dyad_error *err) {
     if (!rc) rc = write_links(x, err);
     int last = rd->pos >= rd->log->recs.len;
     if (!rc && last) rc = db_exec(x->d, "DELETE FROM dirty", err);
+    if (!rc && last) rc = db_exec(x->d, "DELETE FROM meta WHERE key = 'regroup'", err);
     if (rc) {
       dyad_store_rollback(x->st, NULL);
       break;
@@ -904,8 +905,15 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
     x.threaded = 0;
   }
   if (!rc && (!from_log || gone)) {
+    /* Every dyad waits after a load that marked none. */
+    rc = dyad_store_begin(st, err);
+    if (!rc) {
+      rc = ds_list_dirty(st, err);
+      if (!rc) rc = dyad_store_commit(st, err);
+      if (rc) dyad_store_rollback(st, NULL);
+    }
     /* The scan reads mentions by key. */
-    rc = ds_build_key_index(st, err);
+    if (!rc) rc = ds_build_key_index(st, err);
     if (!rc) {
       reader_connect(&x, threads);
       /* CROSS JOIN: SQLite keeps this join order (dirty drives, in key

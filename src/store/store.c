@@ -39,7 +39,7 @@ struct dyad_store {
   size_t dirty_cap;    /* slots in dirty_set, a power of two */
   ds_log *log;         /* dyad_store_remember: what this load put, or NULL */
   int ids_pk;          /* schema 1: ids are primary keys */
-  int no_id_index[3];  /* id indexes dropped for a load (IX_*, id_indexes) */
+  int no_id_index[4];  /* indexes dropped for a load (IX_*, id_indexes) */
 };
 
 static const char *const schema[] = {
@@ -90,19 +90,23 @@ static const char *const deferrable[] = {
 static const char *const deferrable_names[] = {"mentions_key", "events_key", "mentions_event",
                                                "events_dyad", "events_day"};
 
-/* The ids' unique indexes (stories of schema 1 have primary keys
- * instead). Every open builds any that is missing; a load through
- * dyad_store_remember drops them while it writes, as ids then come in
- * random order, and builds each from sorted rows when it is needed:
- * stories_id at the first story id seen twice, the others at the end
- * (grouping from memory points mentions at their events by row id). */
-enum { IX_STORIES, IX_MENTIONS, IX_EVENTS };
+/* The indexes that find rows by id: the ids' unique indexes (stories of
+ * schema 1 have primary keys instead) and the mentions of a story. Every
+ * open builds any that is missing; a load through dyad_store_remember
+ * drops them while it writes, as ids then come in random order, and
+ * builds each from sorted rows when it is needed: stories_id at the first
+ * story id seen twice, mentions_story when a story is replaced, the
+ * others at the end (grouping from memory points mentions at their events
+ * by row id). */
+enum { IX_STORIES, IX_MENTIONS, IX_EVENTS, IX_MENTION_STORY };
 static const char *const id_indexes[] = {
     "CREATE UNIQUE INDEX IF NOT EXISTS stories_id ON stories(id)",
     "CREATE UNIQUE INDEX IF NOT EXISTS mentions_id ON mentions(id)",
     "CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events(id)",
+    "CREATE INDEX IF NOT EXISTS mentions_story ON mentions(story_id)",
 };
-static const char *const id_index_names[] = {"stories_id", "mentions_id", "events_id"};
+static const char *const id_index_names[] = {"stories_id", "mentions_id", "events_id",
+                                             "mentions_story"};
 
 /* *EMPTY = 1 when the store holds no mention. */
 static int no_mentions(dyad_store *st, int *empty, dyad_error *err) {
@@ -190,7 +194,6 @@ void ds_log_drop(dyad_store *st) {
   if (!l) return;
   du_intern_free(&l->strs);
   du_intern_free(&l->stories);
-  du_intern_free(&l->keys);
   du_buf_free(&l->mids);
   du_vec_free(&l->recs);
   du_free(l);
@@ -219,11 +222,18 @@ int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *e
   st->log = l;
   du_buf_init(&l->mids, 0);
   du_vec_init(&l->recs, sizeof(ds_logrec));
-  if (du_intern_init(&l->strs) || du_intern_init(&l->stories) || du_intern_init(&l->keys)) {
+  if (du_intern_init(&l->strs) || du_intern_init(&l->stories)) {
     ds_log_drop(st);
     return du_err(err, DYAD_ENOMEM, "out of memory");
   }
   l->max_bytes = max_bytes;
+  /* The load marks no dyad: `meta` says that every one waits. */
+  rc = db_exec(st->d, "INSERT INTO meta (key, value) VALUES ('regroup', 'all') "
+                      "ON CONFLICT (key) DO UPDATE SET value = 'all'", err);
+  if (rc) {
+    ds_log_drop(st);
+    return rc;
+  }
   *on = 1;
   for (int i = 0; i < (int)DU_ARRAY_LEN(id_index_names) && !st->ids_pk && !rc; i++) {
     rc = drop_index(st, id_index_names[i], err);
@@ -237,8 +247,7 @@ static size_t intern_bytes(const du_intern *t) {
 }
 
 static size_t log_bytes(const ds_log *l) {
-  return l->recs.cap * l->recs.item + intern_bytes(&l->strs) + intern_bytes(&l->stories) +
-         intern_bytes(&l->keys) + l->mids.cap;
+  return l->recs.cap * l->recs.item + intern_bytes(&l->strs) + intern_bytes(&l->stories) + l->mids.cap;
 }
 
 /* The id of S in table T (NULL as ""); on failure 0, with *BAD set. */
@@ -250,16 +259,13 @@ static uint32_t log_str(du_intern *t, const char *s, int *bad) {
 }
 
 /* Remember the mention E of story S (STORY, PUBLISHER: its ids in the
- * log), stored in row ROWID. Returns 0 when its dyad was marked dirty
- * before in this load (it is in `dirty`, or will be at commit), else 1.
- * On failure, or beyond its size, the log is dropped (grouping then reads
- * the database). */
-static int log_put(dyad_store *st, uint32_t story, uint32_t publisher, const dyad_event *e,
+ * log), stored in row ROWID. On failure, or beyond its size, the log is
+ * dropped (grouping then reads the database). */
+static void log_put(dyad_store *st, uint32_t story, uint32_t publisher, const dyad_event *e,
                    int64_t rowid) {
   ds_log *l = st->log;
   ds_logrec *r = du_vec_push(&l->recs);
   int bad = !r;
-  size_t keys = du_intern_count(&l->keys);
   if (r) {
     du_intern *t = &l->strs;
     r->src = log_str(t, e->source.code, &bad);
@@ -286,14 +292,8 @@ static int log_put(dyad_store *st, uint32_t story, uint32_t publisher, const dya
     r->lat = e->place.has_coords ? e->place.lat : 0;
     r->lon = e->place.has_coords ? e->place.lon : 0;
     r->gold = e->goldstein;
-    uint32_t key[4] = {r->src, r->tgt, r->root, (uint32_t)r->neg};
-    bad |= du_intern_add(&l->keys, (const char *)key, sizeof key) < 0;
   }
-  if (bad || rowid < 0 || log_bytes(l) > l->max_bytes) {
-    ds_log_drop(st);
-    return 1;
-  }
-  return du_intern_count(&l->keys) > keys;
+  if (bad || rowid < 0 || log_bytes(l) > l->max_bytes) ds_log_drop(st);
 }
 
 void dyad_store_close(dyad_store *st) {
@@ -559,6 +559,8 @@ static int mark_dirty(dyad_store *st, const char *src, const char *tgt, const ch
 int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, size_t n,
                    int *result, dyad_error *err) {
   const db_ops *o = st->d->ops;
+  /* Outside a transaction another connection may write at any moment. */
+  if (!st->d->in_tx) ds_log_drop(st);
   char hash[17];
   story_hash(s, hash);
   int state = story_state(st, s, hash, err);
@@ -573,6 +575,7 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     /* A changed story: its old mentions go, and their dyads are dirty.
      * The log would still hold them: grouping reads the database. */
     ds_log_drop(st);
+    if (build_id_index(st, IX_MENTION_STORY, err)) return DYAD_EDB;
     bt(o, st->old_keys, 1, s->id);
     while ((r = o->step(st->old_keys, err)) == 1) {
       if (mark_dirty(st, o->col_text(st->old_keys, 0), o->col_text(st->old_keys, 1),
@@ -680,8 +683,11 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     r = o->step(m, err);
     o->reset(m);
     if (r < 0) return DYAD_EDB;
-    /* A dyad the load has marked before is marked. */
-    if (st->log && !log_put(st, lstory, lpublisher, e, o->last_rowid(st->d))) continue;
+    /* While the log is kept, `meta` says that every dyad waits. */
+    if (st->log) {
+      log_put(st, lstory, lpublisher, e, o->last_rowid(st->d));
+      continue;
+    }
     int rc = mark_dirty(st, e->source.code, e->target.code, e->root,
                         e->modality == DYAD_MODE_NEGATED, err);
     if (rc) return rc;
@@ -689,11 +695,32 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
   return DYAD_OK;
 }
 
+/* The dyads waiting to be grouped: those in `dirty`, and every dyad of
+ * the mentions while `meta` says so (ds_list_dirty). */
+#define DIRTY_KEYS                                                                           \
+  "SELECT source, target, root, negated FROM dirty UNION SELECT source, target, root, "      \
+  "negated FROM mentions WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'regroup')"
+
+int ds_list_dirty(dyad_store *st, dyad_error *err) {
+  const db_ops *o = st->d->ops;
+  db_stmt *q;
+  int rc = db_prepare(st->d, "SELECT 1 FROM meta WHERE key = 'regroup'", &q, err);
+  if (rc) return rc;
+  int r = o->step(q, err);
+  o->finalize(q);
+  if (r <= 0) return r < 0 ? DYAD_EDB : DYAD_OK;
+  rc = db_exec(st->d, "INSERT INTO dirty (source, target, root, negated) SELECT DISTINCT "
+                      "source, target, root, negated FROM mentions WHERE true "
+                      "ON CONFLICT (source, target, root, negated) DO NOTHING", err);
+  if (!rc) rc = db_exec(st->d, "DELETE FROM meta WHERE key = 'regroup'", err);
+  return rc;
+}
+
 int dyad_store_stats_get(dyad_store *st, dyad_store_stats *out, dyad_error *err) {
   const db_ops *o = st->d->ops;
   const char *sql = "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM mentions), "
                     "(SELECT count(*) FROM events), (SELECT count(*) FROM events WHERE conflict = 1), "
-                    "(SELECT count(*) FROM dirty)";
+                    "(SELECT count(*) FROM (" DIRTY_KEYS ") k)";
   db_stmt *s;
   int rc = db_prepare(st->d, sql, &s, err);
   if (rc) return rc;
@@ -725,8 +752,7 @@ int dyad_store_dump(dyad_store *st, FILE *f, dyad_error *err) {
       {"events", "SELECT id, date, day, source, target, code, root, negated, quad, goldstein, "
                  "plover, modality, place_name, place_country, lat, lon, n_mentions, n_stories, "
                  "n_sources, first_seen, conflict, conflict_note FROM events ORDER BY id"},
-      {"dirty", "SELECT source, target, root, negated FROM dirty ORDER BY source, target, root, "
-                "negated"}};
+      {"dirty", DIRTY_KEYS " ORDER BY source, target, root, negated"}};
   const db_ops *o = st->d->ops;
   for (size_t t = 0; t < DU_ARRAY_LEN(tables); t++) {
     db_stmt *s;
