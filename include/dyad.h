@@ -415,13 +415,15 @@ DYAD_EXTERN int dyad_store_build_indexes(dyad_store *st, dyad_error *err);
 /* Before a bulk load through dyad_store_put into a store that holds no
  * mentions (*ON = 1; else 0 and nothing changes): keep each stored
  * mention's grouping values and each story id in memory, up to MAX_BYTES,
- * so that a new story id needs no lookup, each dyad is marked dirty once
- * and dyad_store_dedup need not read back what was written. The store
- * falls back to the database, with the same result, when the memory is
- * exceeded, a story is replaced, a transaction is rolled back, or another
- * connection commits to the store (checked at each dyad_store_begin,
- * which on SQLite takes the write lock at once). PostgreSQL cannot tell
- * the last, so *ON is 0 there. Call outside a transaction. */
+ * so that a new story id needs no lookup and dyad_store_dedup need not
+ * read back what was written. With *ON = 1 the store is marked, at once,
+ * as having every dyad wait to be grouped, and the load marks none
+ * itself. The store falls back to the database, with the same result,
+ * when the memory is exceeded, a story is replaced, a put comes outside a
+ * transaction, a transaction is rolled back, or another connection
+ * commits to the store (checked at each dyad_store_begin, which on SQLite
+ * takes the write lock at once). PostgreSQL cannot tell the last, so *ON
+ * is 0 there. Call outside a transaction. */
 DYAD_EXTERN int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on,
                                     dyad_error *err);
 

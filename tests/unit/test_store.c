@@ -267,6 +267,78 @@ TEST(store_dedup_sizes) {
     ASSERT_EQ(dyad_store_has_story(st, &s, &e), 0);
     dyad_store_close(st);
   }
+  /* A put outside a transaction: another connection may write at any
+   * moment, so the memory goes. */
+  st = open_remembering(path, big);
+  if (st) {
+    dyad_story s = {"o1", "2024-01-01", "text", 4, NULL, NULL};
+    int result = -1;
+    ASSERT_EQ(dyad_store_put(st, &s, NULL, 0, &result, &e), DYAD_OK);
+    ASSERT_TRUE(ds_log_get(st) == NULL);
+    dyad_store_close(st);
+  }
+  /* A load marks no dyad: the store says that every one waits, until a
+   * grouping (here by the next connection, as after `ingest --no-dedup`)
+   * lists them and clears the mark. */
+  st = open_remembering(path, big);
+  if (st) {
+    put_corpus(st, 0);
+    dyad_store_stats ss;
+    ASSERT_EQ(dyad_store_stats_get(st, &ss, &e), DYAD_OK);
+    db_stmt *q = NULL;
+    ASSERT_EQ(db_prepare(ds_db(st), "SELECT count(*) FROM (SELECT DISTINCT source, target, "
+                         "root, negated FROM mentions) k", &q, &e), DYAD_OK);
+    if (q) {
+      ASSERT_EQ(ds_db(st)->ops->step(q, &e), 1);
+      ASSERT_TRUE(ss.dirty > 10);
+      ASSERT_EQ(ss.dirty, ds_db(st)->ops->col_int(q, 0));
+      ds_db(st)->ops->finalize(q);
+    }
+    char *c = dump(st);
+    ASSERT_TRUE(strstr(c, "== dirty\nEST\t") != NULL);
+    free(c);
+    dyad_store_close(st);
+    st = NULL;
+    ASSERT_EQ(dyad_store_open(path, &st, &e), DYAD_OK);
+  }
+  if (st) {
+    ASSERT_EQ(dyad_store_dedup(st, &e), DYAD_OK);
+    char *c = dump(st);
+    if (ref1 && strcmp(c, ref1)) FAIL_AT("grouping a load by the next connection differs");
+    free(c);
+    ASSERT_EQ(db_exec(ds_db(st), "DELETE FROM meta WHERE key = 'schema'", &e), DYAD_OK);
+    db_stmt *q = NULL;
+    ASSERT_EQ(db_prepare(ds_db(st), "SELECT count(*) FROM meta", &q, &e), DYAD_OK);
+    if (q) {
+      ASSERT_EQ(ds_db(st)->ops->step(q, &e), 1);
+      ASSERT_EQ(ds_db(st)->ops->col_int(q, 0), 0);
+      ds_db(st)->ops->finalize(q);
+    }
+    dyad_store_close(st);
+  }
+  /* Another connection groups in the middle of a load, clearing the mark:
+   * from then on the load marks its dyads itself. */
+  st = open_remembering(path, big);
+  if (st) {
+    for (int half = 0; half < 2; half++) {
+      ASSERT_EQ(dyad_store_begin(st, &e), DYAD_OK);
+      for (int i = half * 150; i < half * 150 + 150; i++) put_story(st, "s", i, 0);
+      ASSERT_EQ(dyad_store_commit(st, &e), DYAD_OK);
+      if (half) continue;
+      dyad_store *o = NULL;
+      ASSERT_EQ(dyad_store_open(path, &o, &e), DYAD_OK);
+      if (o) {
+        ASSERT_EQ(dyad_store_dedup(o, &e), DYAD_OK);
+        dyad_store_close(o);
+      }
+    }
+    ASSERT_TRUE(ds_log_get(st) == NULL);
+    ASSERT_EQ(dyad_store_dedup(st, &e), DYAD_OK);
+    char *c = dump(st);
+    if (ref1 && strcmp(c, ref1)) FAIL_AT("a load grouped midway by another connection differs");
+    free(c);
+    dyad_store_close(st);
+  }
   /* Another connection writes during a load, or after it and before its
    * grouping: what it wrote is not in the memory, which goes; grouping
    * reads the database, and the result is that of a load without memory. */
