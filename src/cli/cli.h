@@ -40,6 +40,10 @@ void cli_print_error(const dyad_error *e);
 /* 1 when ARG equals one of the option names (NULL-terminated). */
 int cli_opt(const char *arg, const char *a, const char *b);
 
+/* The input format named NAME (--input: jsonl, text, petrarch) into *OUT;
+ * -1, with a message, for another name (stories.c). */
+int cli_input_format(const char *name, int *out);
+
 /* Copies of batched stories' strings (id, date, text, source, url) in one
  * growing buffer (stories.c). The batch's stories live in an array at
  * BASE, STRIDE bytes apart; when the buffer moves, the N already copied

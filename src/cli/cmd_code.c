@@ -318,14 +318,7 @@ int cmd_code(int argc, char **argv) {
         return EXIT_USAGE;
       }
     } else if (cli_opt(a, "--input", NULL) && i + 1 < argc) {
-      const char *f = argv[++i];
-      if (!strcmp(f, "jsonl")) informat = DYAD_IN_JSONL;
-      else if (!strcmp(f, "text")) informat = DYAD_IN_TEXT;
-      else if (!strcmp(f, "petrarch")) informat = DYAD_IN_PETRARCH;
-      else {
-        cli_err("unknown input format '%s'", f);
-        return EXIT_USAGE;
-      }
+      if (cli_input_format(argv[++i], &informat)) return EXIT_USAGE;
     } else if (cli_opt(a, "--date", NULL) && i + 1 < argc) {
       date = argv[++i];
     } else if (cli_opt(a, "--jobs", "-j") && i + 1 < argc) {

@@ -441,9 +441,7 @@ int cmd_ingest(int argc, char **argv) {
       }
       jobs = (int)v;
     } else if (!strcmp(a, "--input") && i + 1 < argc) {
-      const char *f = argv[++i];
-      informat = !strcmp(f, "text") ? DYAD_IN_TEXT : !strcmp(f, "petrarch") ? DYAD_IN_PETRARCH
-                                                                            : DYAD_IN_JSONL;
+      if (cli_input_format(argv[++i], &informat)) return EXIT_USAGE;
     } else if (!strcmp(a, "--date") && i + 1 < argc) {
       date = argv[++i];
     } else if (!strcmp(a, "--no-dedup")) {

@@ -1,8 +1,22 @@
-/* stories.c - copying batched stories' strings for the coding threads. */
+/* stories.c - reading stories: the input formats' names, and copying
+ * batched stories' strings for the coding threads. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+
+int cli_input_format(const char *name, int *out) {
+  static const struct { const char *name; int format; } formats[] = {
+      {"jsonl", DYAD_IN_JSONL}, {"text", DYAD_IN_TEXT}, {"petrarch", DYAD_IN_PETRARCH}};
+  for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+    if (!strcmp(name, formats[i].name)) {
+      *out = formats[i].format;
+      return 0;
+    }
+  }
+  cli_err("unknown input format '%s' (jsonl, text or petrarch)", name);
+  return -1;
+}
 
 static dyad_story *story_at(void *base, size_t stride, size_t i) {
   return (dyad_story *)(void *)((char *)base + i * stride);

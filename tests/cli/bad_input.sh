@@ -37,4 +37,12 @@ check fields 0 'missing "date"'
 grep -q 'fields:2: expected a JSON object' "$dir/err" || { echo "fields: line 2 not reported"; fail=1; }
 grep -q 'fields:3: .*not YYYY-MM-DD' "$dir/err" || { echo "fields: line 3 not reported"; fail=1; }
 
+# An unknown input format is refused by both commands that read stories,
+# before anything is read or stored.
+"$dyad" code --input xml "$dir/fields" >"$dir/out" 2>"$dir/err"; status=$?
+check input_code 2 "unknown input format 'xml'"
+"$dyad" ingest --input xml --db "$dir/in.db" "$dir/fields" >"$dir/out" 2>"$dir/err"; status=$?
+check input_ingest 2 "unknown input format 'xml'"
+[ -e "$dir/in.db" ] && { echo "ingest --input xml: a store was made"; fail=1; }
+
 exit $fail
