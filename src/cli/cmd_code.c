@@ -1,7 +1,6 @@
 /* cmd_code.c - `dyad code`: stories in, events out. */
 #define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -35,12 +34,10 @@ typedef struct code_stats {
   unsigned long long bytes;
 } code_stats;
 
-/* ---- the pipeline: a reader (this thread), N coders, ordered output ----
+/* ---- batches: coded into memory buffers, written in input order ----
  *
- * Stories are read into batches; each batch is coded by one worker into
- * its own memory buffer; the main thread writes finished batches in input
- * order. At most 2N batches are in flight, so memory is bounded whatever
- * the input size. With one thread no worker is started. */
+ * Each batch is coded by one thread (cli_pipe) into its own buffers; this
+ * thread writes finished batches in input order. */
 
 #define BATCH_STORIES 1024
 #define BATCH_BYTES (1u << 20)
@@ -80,34 +77,31 @@ typedef struct batch {
   dyad_story st[BATCH_STORIES];
   long line[BATCH_STORIES];
   story_buf sb;            /* copies of id, date, text, source, url */
+  const char *file;        /* for messages */
   /* output, in buffers kept from batch to batch (no page faults) */
   obuf out;
   obuf errs;               /* "story not coded" messages */
   code_stats st_out;
-  int state;               /* 0 free, 1 filled, 2 coding, 3 done */
 } batch;
 
-typedef struct pipeline {
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  batch *slots;
-  size_t nslots;
-  size_t next_fill, next_code, next_write;
-  int done_reading;
-  const dyad_kb *kb;
-  const char *name;
+typedef struct run {
   int format;
-  int fail;
-} pipeline;
+  code_stats st;
+} run;
 
-static int batch_add(batch *b, const dyad_story *s, long line) {
+static int batch_add(void *ud, void *bp, const dyad_story *s, const char *file, long line) {
+  (void)ud;
+  batch *b = bp;
   if (story_buf_add(&b->sb, s, b->st, sizeof b->st[0], b->n, BATCH_BYTES + 4096)) return -1;
+  b->file = file;
   b->line[b->n] = line;
   b->n++;
-  return 0;
+  return b->n == BATCH_STORIES || b->sb.len >= BATCH_BYTES;
 }
 
-static void code_batch(dyad_coder *coder, batch *b, const char *name, int format) {
+static void code_batch(void *ud, dyad_coder *coder, void *bp) {
+  const run *r = ud;
+  batch *b = bp;
   FILE *mf = ob_open(&b->out);
   FILE *ef = ob_open(&b->errs);
   memset(&b->st_out, 0, sizeof b->st_out);
@@ -125,7 +119,7 @@ static void code_batch(dyad_coder *coder, batch *b, const char *name, int format
     memset(&e, 0, sizeof e);
     b->st_out.bytes += story->text_len;
     if (dyad_code_story(coder, story, &ev, &n, &e) != DYAD_OK) {
-      fprintf(ef, "dyad: %s:%ld: story '%s' not coded: %s\n", name, b->line[i], story->id,
+      fprintf(ef, "dyad: %s:%ld: story '%s' not coded: %s\n", b->file, b->line[i], story->id,
               e.message);
       b->st_out.failed++;
       continue;
@@ -134,7 +128,7 @@ static void code_batch(dyad_coder *coder, batch *b, const char *name, int format
     b->st_out.sentences += (long)dyad_coder_sentences(coder, &ss);
     b->st_out.stories++;
     for (size_t k = 0; k < n; k++) {
-      dyad_write_event(mf, format, &ev[k], story->text, story->text_len, story, 0);
+      dyad_write_event(mf, r->format, &ev[k], story->text, story->text_len, story, 0);
       b->st_out.events++;
     }
   }
@@ -142,153 +136,27 @@ static void code_batch(dyad_coder *coder, batch *b, const char *name, int format
   fclose(ef);
 }
 
-static void stats_add(code_stats *a, const code_stats *b) {
-  a->stories += b->stories;
-  a->events += b->events;
-  a->failed += b->failed;
-  a->sentences += b->sentences;
-  a->bytes += b->bytes;
+static int write_batch(void *ud, void *bp) {
+  run *r = ud;
+  const batch *b = bp;
+  if (b->out.len) fwrite(b->out.p, 1, b->out.len, stdout);
+  if (b->errs.len) fwrite(b->errs.p, 1, b->errs.len, stderr);
+  r->st.stories += b->st_out.stories;
+  r->st.events += b->st_out.events;
+  r->st.failed += b->st_out.failed;
+  r->st.sentences += b->st_out.sentences;
+  r->st.bytes += b->st_out.bytes;
+  return EXIT_OKAY;
 }
 
-static void batch_reset(batch *b) {
+static void batch_reset(void *bp) {
+  batch *b = bp;
   b->out.len = b->errs.len = 0;
   b->n = 0;
   b->sb.len = 0;
-  b->state = 0;
 }
 
-static void *worker(void *arg) {
-  pipeline *p = arg;
-  dyad_coder *coder = NULL;
-  dyad_error e;
-  memset(&e, 0, sizeof e);
-  int ok = dyad_coder_new(p->kb, &coder, &e) == DYAD_OK;
-  pthread_mutex_lock(&p->mu);
-  if (!ok) p->fail = 1;
-  for (;;) {
-    while (ok && !(p->slots[p->next_code % p->nslots].state == 1 &&
-                   p->next_code < p->next_fill) &&
-           !(p->done_reading && p->next_code >= p->next_fill))
-      pthread_cond_wait(&p->cv, &p->mu);
-    if (!ok || (p->done_reading && p->next_code >= p->next_fill)) break;
-    batch *b = &p->slots[p->next_code % p->nslots];
-    p->next_code++;
-    b->state = 2;
-    pthread_mutex_unlock(&p->mu);
-    code_batch(coder, b, p->name, p->format);
-    pthread_mutex_lock(&p->mu);
-    b->state = 3;
-    pthread_cond_broadcast(&p->cv);
-  }
-  pthread_cond_broadcast(&p->cv);
-  pthread_mutex_unlock(&p->mu);
-  dyad_coder_free(coder);
-  return NULL;
-}
-
-/* Write finished batches in order; with WAIT, until none is in flight. */
-static void drain(pipeline *p, code_stats *st, int wait) {
-  for (;;) {
-    batch *b = &p->slots[p->next_write % p->nslots];
-    if (p->next_write >= p->next_fill) return;
-    if (b->state != 3) {
-      if (!wait && p->next_fill - p->next_write < p->nslots) return;
-      if (p->fail) return;
-      pthread_cond_wait(&p->cv, &p->mu);
-      continue;
-    }
-    pthread_mutex_unlock(&p->mu);
-    if (b->out.len) fwrite(b->out.p, 1, b->out.len, stdout);
-    if (b->errs.len) fwrite(b->errs.p, 1, b->errs.len, stderr);
-    stats_add(st, &b->st_out);
-    pthread_mutex_lock(&p->mu);
-    batch_reset(b);
-    p->next_write++;
-    pthread_cond_broadcast(&p->cv);
-  }
-}
-
-/* Hand a filled batch to the coders. */
-static void submit(pipeline *p, batch *b) {
-  pthread_mutex_lock(&p->mu);
-  b->state = 1;
-  p->next_fill++;
-  pthread_cond_broadcast(&p->cv);
-  pthread_mutex_unlock(&p->mu);
-}
-
-/* One thread, no workers: code the oldest batch here (called and
- * returning with the lock held). */
-static void code_here(pipeline *p, dyad_coder *coder, const char *name) {
-  batch *w = &p->slots[p->next_write % p->nslots];
-  pthread_mutex_unlock(&p->mu);
-  code_batch(coder, w, name, p->format);
-  pthread_mutex_lock(&p->mu);
-  w->state = 3;
-}
-
-static int code_stream(pipeline *p, dyad_coder *coder, FILE *in, const char *name,
-                       int informat, const char *date, code_stats *st) {
-  dyad_reader *r = NULL;
-  dyad_error e;
-  memset(&e, 0, sizeof e);
-  if (dyad_reader_open(in, name, informat, date, &r, &e)) {
-    cli_print_error(&e);
-    return EXIT_IO;
-  }
-  p->name = name;
-  int rc = EXIT_OKAY;
-  batch *cur = NULL;
-  for (;;) {
-    dyad_story story;
-    int s = dyad_reader_next(r, &story, &e);
-    if (s == -1) break;
-    if (s == DYAD_EIO) {
-      cli_print_error(&e);
-      rc = EXIT_IO;
-      break;
-    }
-    if (s != DYAD_OK) {
-      cli_print_error(&e);
-      st->bad++;
-      continue;
-    }
-    if (!cur) {
-      pthread_mutex_lock(&p->mu);
-      /* Wait for a free slot, writing what is finished meanwhile. */
-      while (p->next_fill - p->next_write >= p->nslots) {
-        if (coder) code_here(p, coder, name);
-        drain(p, st, 0);
-        if (p->fail) break;
-      }
-      cur = &p->slots[p->next_fill % p->nslots];
-      pthread_mutex_unlock(&p->mu);
-    }
-    if (batch_add(cur, &story, dyad_reader_line(r))) {
-      cli_err("out of memory");
-      rc = EXIT_IO;
-      break;
-    }
-    if (cur->n == BATCH_STORIES || cur->sb.len >= BATCH_BYTES) {
-      submit(p, cur);
-      cur = NULL;
-    }
-  }
-  if (cur) submit(p, cur);
-  /* Finish this file before the next one (so errors name the right file). */
-  pthread_mutex_lock(&p->mu);
-  if (coder) {
-    while (p->next_write < p->next_fill) {
-      code_here(p, coder, name);
-      drain(p, st, 0);
-    }
-  } else {
-    drain(p, st, 1);
-  }
-  pthread_mutex_unlock(&p->mu);
-  dyad_reader_free(r);
-  return rc;
-}
+static const cli_pipe_ops code_ops = {batch_add, code_batch, write_batch, batch_reset};
 
 static double now_s(void) {
   struct timespec ts;
@@ -353,44 +221,24 @@ int cmd_code(int argc, char **argv) {
   dyad_kb *kb = cli_load_kb(kbs, nkb, 0);
   if (!kb) return EXIT_DATA;
   double t_kb = now_s() - t0;
-  pipeline p;
-  memset(&p, 0, sizeof p);
-  pthread_mutex_init(&p.mu, NULL);
-  pthread_cond_init(&p.cv, NULL);
-  p.nslots = (size_t)(jobs > 1 ? 2 * jobs : 2);
-  p.slots = calloc(p.nslots, sizeof *p.slots);
-  p.kb = kb;
-  p.format = format;
-  dyad_coder *coder = NULL;
-  pthread_t th[256];
-  int nth = 0;
+  /* One thread codes here, more code beside this one. */
+  size_t nslots = (size_t)(jobs > 1 ? 2 * jobs : 1);
+  batch *slots = calloc(nslots, sizeof *slots);
+  run r;
+  memset(&r, 0, sizeof r);
+  r.format = format;
+  cli_pipe p;
   int rc = EXIT_OKAY;
-  if (!p.slots) {
+  if (!slots) {
     cli_err("out of memory");
-    dyad_kb_free(kb);
-    return EXIT_IO;
-  }
-  if (jobs == 1) {
-    dyad_error e;
-    memset(&e, 0, sizeof e);
-    if (dyad_coder_new(kb, &coder, &e)) {
-      cli_print_error(&e);
-      rc = EXIT_IO;
-    }
+    rc = EXIT_IO;
   } else {
-    for (; nth < jobs; nth++)
-      if (pthread_create(&th[nth], NULL, worker, &p)) break;
-    if (!nth) {
-      cli_err("cannot start threads");
-      rc = EXIT_IO;
-    }
+    rc = cli_pipe_start(&p, kb, jobs > 1 ? jobs : 0, slots, sizeof *slots, nslots, &code_ops, &r);
   }
   dyad_write_header(stdout, format);
-  code_stats st;
-  memset(&st, 0, sizeof st);
   double t1 = now_s();
   if (rc == EXIT_OKAY && !nfiles) {
-    rc = code_stream(&p, coder, stdin, "(stdin)", informat, date, &st);
+    rc = cli_pipe_stream(&p, stdin, "(stdin)", informat, date, &r.st.bad);
   }
   for (size_t i = 0; i < nfiles && rc == EXIT_OKAY; i++) {
     FILE *f = !strcmp(files[i], "-") ? stdin : fopen(files[i], "rb");
@@ -399,19 +247,11 @@ int cmd_code(int argc, char **argv) {
       rc = EXIT_IO;
       break;
     }
-    int r = code_stream(&p, coder, f, files[i], informat, date, &st);
+    rc = cli_pipe_stream(&p, f, files[i], informat, date, &r.st.bad);
     if (f != stdin) fclose(f);
-    if (r) rc = r;
   }
-  pthread_mutex_lock(&p.mu);
-  p.done_reading = 1;
-  pthread_cond_broadcast(&p.cv);
-  pthread_mutex_unlock(&p.mu);
-  for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
-  if (p.fail) {
-    cli_err("a coding thread could not start");
-    rc = EXIT_IO;
-  }
+  if (slots) rc = cli_pipe_stop(&p, rc);
+  code_stats st = r.st;
   fflush(stdout);
   double secs = now_s() - t1;
   if (!quiet) {
@@ -429,15 +269,12 @@ int cmd_code(int argc, char **argv) {
             jobs, t_kb * 1000, st.sentences, st.stories, st.events, st.bytes / 1e6, secs,
             st.sentences / secs, st.bytes / 1e6 / secs, st.events / secs, ru.ru_maxrss / 1024.0);
   }
-  for (size_t i = 0; i < p.nslots; i++) {
-    free(p.slots[i].out.p);
-    free(p.slots[i].errs.p);
-    free(p.slots[i].sb.buf);
+  for (size_t i = 0; slots && i < nslots; i++) {
+    free(slots[i].out.p);
+    free(slots[i].errs.p);
+    free(slots[i].sb.buf);
   }
-  free(p.slots);
-  pthread_mutex_destroy(&p.mu);
-  pthread_cond_destroy(&p.cv);
-  dyad_coder_free(coder);
+  free(slots);
   dyad_kb_free(kb);
   return rc;
 }

@@ -1,16 +1,15 @@
 /*
  * cmd_ingest.c - `dyad ingest`: code stories and store them.
  *
- * A pipeline: this thread reads stories into batches, asks the store
- * which ones it already holds, and hands each batch to a coding thread
- * (-j N of them, default 1); finished batches come back in input order
- * and this thread writes them, so coding overlaps the database writes.
- * The store is used by this thread only. At most 2N batches are in
- * flight, so memory is bounded whatever the input size. With -j 0 the
- * batches are coded here, between writes.
+ * A pipeline (cli_pipe, pipe.c): this thread reads stories into batches,
+ * asks the store which ones it already holds, and hands each batch to a
+ * coding thread (-j N of them, default 1); finished batches come back in
+ * input order and this thread writes them, so coding overlaps the
+ * database writes. The store is used by this thread only. At most 2N + 2
+ * batches are in flight, so memory is bounded whatever the input size.
+ * With -j 0 the batches are coded here, between writes.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -127,18 +126,7 @@ typedef struct batch {
   const char *file;    /* for messages */
   double cpu;          /* coding time */
   int oom;
-  int state;           /* 0 free, 1 filled, 2 coding, 3 coded */
 } batch;
-
-static int batch_add(batch *b, const dyad_story *s, long line, int stored) {
-  ing_story *is = &b->s[b->n];
-  memset(is, 0, sizeof *is);
-  if (story_buf_add(&b->sb, s, &b->s[0].st, sizeof b->s[0], b->n, ING_BYTES + 4096)) return -1;
-  is->line = line;
-  is->state = stored ? S_STORED : S_CODED;
-  b->n++;
-  return 0;
-}
 
 /* Copy one event and its strings into the batch. */
 static int keep_event(batch *b, const dyad_event *e) {
@@ -166,7 +154,9 @@ static int keep_event(batch *b, const dyad_event *e) {
   return 0;
 }
 
-static void code_batch(dyad_coder *coder, batch *b) {
+static void code_batch(void *ud, dyad_coder *coder, void *bp) {
+  (void)ud;
+  batch *b = bp;
   double c0 = cpu_s();
   for (size_t i = 0; i < b->n && !b->oom; i++) {
     ing_story *is = &b->s[i];
@@ -190,14 +180,14 @@ static void code_batch(dyad_coder *coder, batch *b) {
   b->cpu = cpu_s() - c0;
 }
 
-static void batch_reset(batch *b) {
+static void batch_reset(void *bp) {
+  batch *b = bp;
   b->n = 0;
   b->sb.len = 0;
   b->nev = 0;
   b->oom = 0;
   b->cpu = 0;
   blocks_reset(&b->strs);
-  b->state = 0;
 }
 
 /* ---- the run ---- */
@@ -207,17 +197,7 @@ typedef struct ingest_stats {
 } ingest_stats;
 
 typedef struct ingest {
-  /* shared with the coding threads, under MU */
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  batch *slots;
-  size_t nslots;
-  size_t next_fill, next_code, next_write;
-  int done_reading, stop, thread_fail;
-  const dyad_kb *kb;
-  /* this thread's */
   dyad_store *st;
-  dyad_coder *coder;   /* -j 0 */
   long batch, in_tx;
   int tty, quiet;
   double t0, last, t_store, cpu_code;
@@ -232,40 +212,28 @@ static void progress(const ingest *g, int final) {
           dt > 0 ? (double)s->stories / dt : 0.0, final ? "\n" : "   ");
 }
 
-static void *worker(void *arg) {
-  ingest *g = arg;
-  dyad_coder *coder = NULL;
+/* Add a story to the batch; a story the store holds with the same text
+ * is not coded again. */
+static int batch_add(void *ud, void *bp, const dyad_story *s, const char *file, long line) {
+  ingest *g = ud;
+  batch *b = bp;
   dyad_error e;
   memset(&e, 0, sizeof e);
-  int ok = dyad_coder_new(g->kb, &coder, &e) == DYAD_OK;
-  pthread_mutex_lock(&g->mu);
-  if (!ok) {
-    g->thread_fail = 1;
-    g->stop = 1;
-  }
-  for (;;) {
-    while (!g->stop && !(g->next_code < g->next_fill &&
-                         g->slots[g->next_code % g->nslots].state == 1) &&
-           !(g->done_reading && g->next_code >= g->next_fill))
-      pthread_cond_wait(&g->cv, &g->mu);
-    if (g->stop || g->next_code >= g->next_fill) break;
-    batch *b = &g->slots[g->next_code % g->nslots];
-    g->next_code++;
-    b->state = 2;
-    pthread_mutex_unlock(&g->mu);
-    code_batch(coder, b);
-    pthread_mutex_lock(&g->mu);
-    b->state = 3;
-    pthread_cond_broadcast(&g->cv);
-  }
-  pthread_cond_broadcast(&g->cv);
-  pthread_mutex_unlock(&g->mu);
-  dyad_coder_free(coder);
-  return NULL;
+  int stored = dyad_store_has_story(g->st, s, &e);
+  ing_story *is = &b->s[b->n];
+  memset(is, 0, sizeof *is);
+  if (story_buf_add(&b->sb, s, &b->s[0].st, sizeof b->s[0], b->n, ING_BYTES + 4096)) return -1;
+  b->file = file;
+  is->line = line;
+  is->state = stored ? S_STORED : S_CODED;
+  b->n++;
+  return b->n == ING_STORIES || b->sb.len >= ING_BYTES;
 }
 
 /* Store one coded batch, committing every g->batch stories. */
-static int write_batch(ingest *g, batch *b) {
+static int write_batch(void *ud, void *bp) {
+  ingest *g = ud;
+  batch *b = bp;
   dyad_error e;
   memset(&e, 0, sizeof e);
   if (b->oom) {
@@ -313,101 +281,7 @@ static int write_batch(ingest *g, batch *b) {
   return rc;
 }
 
-/* Write finished batches in order (called and returning with MU held).
- * WAIT: until none is in flight; otherwise only while all slots are
- * taken or the oldest is done. */
-static int drain(ingest *g, int wait) {
-  int rc = EXIT_OKAY;
-  while (rc == EXIT_OKAY && g->next_write < g->next_fill) {
-    batch *b = &g->slots[g->next_write % g->nslots];
-    if (b->state == 1 && g->coder) {
-      /* No coding threads: code it here. */
-      pthread_mutex_unlock(&g->mu);
-      code_batch(g->coder, b);
-      pthread_mutex_lock(&g->mu);
-      b->state = 3;
-    }
-    if (b->state != 3) {
-      if (g->stop) return EXIT_IO;
-      if (!wait && g->next_fill - g->next_write < g->nslots) return EXIT_OKAY;
-      pthread_cond_wait(&g->cv, &g->mu);
-      continue;
-    }
-    pthread_mutex_unlock(&g->mu);
-    rc = write_batch(g, b);
-    pthread_mutex_lock(&g->mu);
-    batch_reset(b);
-    g->next_write++;
-    pthread_cond_broadcast(&g->cv);
-  }
-  return rc;
-}
-
-static void submit(ingest *g, batch *b) {
-  pthread_mutex_lock(&g->mu);
-  b->state = 1;
-  g->next_fill++;
-  pthread_cond_broadcast(&g->cv);
-  pthread_mutex_unlock(&g->mu);
-}
-
-static int ingest_stream(ingest *g, FILE *in, const char *name, int informat, const char *date) {
-  dyad_reader *r = NULL;
-  dyad_error e;
-  memset(&e, 0, sizeof e);
-  if (dyad_reader_open(in, name, informat, date, &r, &e)) {
-    cli_print_error(&e);
-    return EXIT_IO;
-  }
-  int rc = EXIT_OKAY;
-  batch *cur = NULL;
-  for (;;) {
-    dyad_story story;
-    int x = dyad_reader_next(r, &story, &e);
-    if (x == -1) break;
-    if (x == DYAD_EIO) {
-      cli_print_error(&e);
-      rc = EXIT_IO;
-      break;
-    }
-    if (x) {
-      cli_print_error(&e);
-      g->s.bad++;
-      continue;
-    }
-    if (!cur) {
-      pthread_mutex_lock(&g->mu);
-      /* Wait for a free slot, writing what is finished meanwhile. */
-      while (rc == EXIT_OKAY && g->next_fill - g->next_write >= g->nslots) rc = drain(g, 0);
-      pthread_mutex_unlock(&g->mu);
-      if (rc) break;
-      cur = &g->slots[g->next_fill % g->nslots];
-      cur->file = name;
-    }
-    /* A story stored with the same text is not coded again. */
-    int stored = dyad_store_has_story(g->st, &story, &e);
-    if (batch_add(cur, &story, dyad_reader_line(r), stored)) {
-      cli_err("out of memory");
-      rc = EXIT_IO;
-      break;
-    }
-    if (cur->n == ING_STORIES || cur->sb.len >= ING_BYTES) {
-      submit(g, cur);
-      cur = NULL;
-    }
-  }
-  if (cur) {
-    if (rc == EXIT_OKAY) submit(g, cur);
-    else batch_reset(cur);
-  }
-  /* Finish this file before the next one (so messages name the right
-   * file, and the name outlives its batches). */
-  pthread_mutex_lock(&g->mu);
-  if (rc == EXIT_OKAY) rc = drain(g, 1);
-  pthread_mutex_unlock(&g->mu);
-  dyad_reader_free(r);
-  return rc;
-}
+static const cli_pipe_ops ingest_ops = {batch_add, code_batch, write_batch, batch_reset};
 
 int cmd_ingest(int argc, char **argv) {
   const char *dbt = getenv("DYAD_DB");
@@ -473,32 +347,18 @@ int cmd_ingest(int argc, char **argv) {
     dyad_kb_free(kb);
     return EXIT_IO;
   }
-  pthread_mutex_init(&g.mu, NULL);
-  pthread_cond_init(&g.cv, NULL);
-  g.kb = kb;
   g.batch = batch_n;
   g.quiet = quiet;
   g.tty = isatty(2) && !quiet;
-  g.nslots = (size_t)(jobs > 0 ? 2 * jobs + 2 : 1);
-  g.slots = calloc(g.nslots, sizeof *g.slots);
+  size_t nslots = (size_t)(jobs > 0 ? 2 * jobs + 2 : 1);
+  batch *slots = calloc(nslots, sizeof *slots);
+  cli_pipe p;
   int rc = EXIT_OKAY;
-  pthread_t th[ING_MAX_JOBS];
-  int nth = 0;
-  if (!g.slots) {
+  if (!slots) {
     cli_err("out of memory");
     rc = EXIT_IO;
-  } else if (jobs == 0) {
-    if (dyad_coder_new(kb, &g.coder, &e)) {
-      cli_print_error(&e);
-      rc = EXIT_IO;
-    }
   } else {
-    for (; nth < jobs; nth++)
-      if (pthread_create(&th[nth], NULL, worker, &g)) break;
-    if (!nth) {
-      cli_err("cannot start threads");
-      rc = EXIT_IO;
-    }
+    rc = cli_pipe_start(&p, kb, jobs, slots, sizeof *slots, nslots, &ingest_ops, &g);
   }
   g.t0 = g.last = now_s();
   /* Into an empty store: build the indexes only grouping and readers need
@@ -509,8 +369,8 @@ int cmd_ingest(int argc, char **argv) {
     rc = EXIT_IO;
   }
   /* ... and group from memory what it puts there (without grouping, the
-   * memory still spares the id indexes during the load, and marks each
-   * dyad dirty once). */
+   * memory still spares the id indexes during the load, and no dyad is
+   * marked dirty one by one). */
   int remembering = 0;
   if (rc == EXIT_OKAY && deferred &&
       dyad_store_remember(g.st, ING_REMEMBER_BYTES, &remembering, &e)) {
@@ -528,19 +388,10 @@ int cmd_ingest(int argc, char **argv) {
       rc = EXIT_IO;
       break;
     }
-    rc = ingest_stream(&g, f, files[fi], informat, date);
+    rc = cli_pipe_stream(&p, f, files[fi], informat, date, &g.s.bad);
     if (f != stdin) fclose(f);
   }
-  pthread_mutex_lock(&g.mu);
-  g.done_reading = 1;
-  if (rc) g.stop = 1;
-  pthread_cond_broadcast(&g.cv);
-  pthread_mutex_unlock(&g.mu);
-  for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
-  if (g.thread_fail && rc == EXIT_OKAY) {
-    cli_err("a coding thread could not start");
-    rc = EXIT_IO;
-  }
+  if (slots) rc = cli_pipe_stop(&p, rc);
   double t = now_s();
   if (rc == EXIT_OKAY) {
     if (dyad_store_commit(g.st, &e)) {
@@ -580,15 +431,12 @@ int cmd_ingest(int argc, char **argv) {
             g.cpu_code, jobs ? jobs : 1, jobs > 1 ? "s" : "", store, g.t_store, t_dedup,
             store > 0 ? (double)g.s.events / store : 0.0);
   }
-  for (size_t i = 0; g.slots && i < g.nslots; i++) {
-    free(g.slots[i].sb.buf);
-    free(g.slots[i].ev);
-    blocks_free(&g.slots[i].strs);
+  for (size_t i = 0; slots && i < nslots; i++) {
+    free(slots[i].sb.buf);
+    free(slots[i].ev);
+    blocks_free(&slots[i].strs);
   }
-  free(g.slots);
-  pthread_mutex_destroy(&g.mu);
-  pthread_cond_destroy(&g.cv);
-  dyad_coder_free(g.coder);
+  free(slots);
   dyad_store_close(g.st);
   dyad_kb_free(kb);
   return rc;
