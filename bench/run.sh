@@ -10,8 +10,8 @@
 # peak memory), `LC_ALL=C wc -w` on the same file and the ratio of the two
 # times; start-up time; memory at 10x the input (streaming: the same);
 # the public PETRARCH-2 dictionaries instead of the built-in base; and the
-# ingest rate into SQLite (with coding, the store alone, and without
-# grouping).
+# ingest rate into SQLite (with coding, the store alone, without
+# grouping, and into a store that holds the corpus already).
 set -eu
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,12 +84,16 @@ fi
 # A --stats line: "stats: M mentions of S stories in W s: R mentions/s;
 # coding C s CPU on N thread(s); store T s (stories and mentions P s,
 # grouping G s): Q mentions/s".
+# With $base set, each run starts from a copy of that store and ingests
+# $f2 into it.
 ingest_stats() { # options... -> the fields of the best of 3 runs' --stats line
   best=""
   for _ in 1 2 3; do
     db=$DIR/bench.db
     rm -f "$db" "$db-wal" "$db-shm"
-    line=$("$DYAD" ingest -q --stats "$@" --db "$db" "$f" 2>&1 | sed -nE \
+    input=$f
+    if [ -n "${base:-}" ]; then cp "$base" "$db"; input=$f2; fi
+    line=$("$DYAD" ingest -q --stats "$@" --db "$db" "$input" 2>&1 | sed -nE \
       's/^stats: ([0-9]+) mentions of ([0-9]+) stories in ([0-9.]+) s: ([0-9]+) mentions\/s; coding ([0-9.]+) s CPU on [0-9]+ threads?; store ([0-9.]+) s \(stories and mentions ([0-9.]+) s, grouping ([0-9.]+) s\): ([0-9]+) mentions\/s$/\1 \2 \3 \4 \5 \6 \7 \8 \9/p')
     [ -n "$line" ] || { echo "bench: no --stats line from dyad ingest" >&2; exit 1; }
     if [ -z "$best" ] || [ "$(echo "$line $best" | awk '{ print ($3 < $12) }')" = 1 ]; then best=$line; fi
@@ -100,5 +104,16 @@ set -- $(ingest_stats)
 events=$(sqlite3 "$DIR/bench.db" 'select count(*) from events' 2>/dev/null || echo "?")
 echo "ingest into SQLite (coding included): $1 mentions of $2 stories ($events events after grouping) in $3 s = $4 mentions/s"
 echo "  the writing thread's time in the store: $6 s = $9 mentions/s (stories and mentions $7 s, grouping and indexes $8 s); coding: $5 s of CPU on another thread"
+full=$DIR/bench-full.db
+rm -f "$full"
+cp "$DIR/bench.db" "$full"
 set -- $(ingest_stats --no-dedup)
 echo "ingest --no-dedup (stories and mentions; grouping left to a later run): $3 s = $4 mentions/s"
+# A day's news into a store that holds the year: the first 20,000 stories
+# of the corpus again, under new ids, into the store of the whole corpus
+# (their dyads are nearly all there, so most of the store is regrouped).
+f2=$DIR/varied-more.jsonl
+head -n 20000 "$f" | sed 's/"id": *"/"id":"more-/' >"$f2"
+set -- $(base=$full ingest_stats)
+echo "ingest into a store of the whole corpus: $1 mentions of $2 stories in $3 s = $4 mentions/s (grouping $8 s)"
+rm -f "$full"

@@ -3,16 +3,24 @@
  *
  * Dirty dyads are regrouped in batches of up to DEDUP_KEYS keys, one
  * transaction each. A batch is the first keys of `dirty` in key order, up
- * to a bound key, and takes the same few statements whatever its size:
- *   1. one DELETE removes the events of its keys;
+ * to a bound key, and takes few statements beyond what changed:
+ *   1. one DELETE removes the events of its keys that have no mention
+ *      left;
  *   2. one scan reads the mentions of its keys, key after key (`dirty`
- *      drives the join, in the order of its primary key);
- *   3. each key's mentions are grouped in memory, and each group is
- *      written with one INSERT;
+ *      drives the join, in the order of its primary key), and one query
+ *      per key the ids of its events;
+ *   3. each key's mentions are grouped in memory. A group that has an
+ *      event already, whose mentions are exactly those pointing at it, is
+ *      left as it is: an event is a function of its mentions, which do
+ *      not change (a replaced story takes its mentions' events with it).
+ *      Every other group is written with one INSERT (ON CONFLICT UPDATE),
+ *      and the key's events that no group has any more are deleted;
  *   4. only mentions whose event id changed are updated: a new mention is
  *      stored with its own id as event id, which is already right when it
  *      comes first in its group (most mentions);
  *   5. one DELETE takes the keys out of `dirty`.
+ * Grouping the log of a load into an empty store (dyad_store_remember)
+ * writes every group with a plain INSERT.
  *
  * Reading and writing overlap: a second connection, on a thread of its
  * own, runs the scan and the grouping (2, 3) and hands the events over in
@@ -66,7 +74,21 @@ typedef struct chunk {
   du_arena strs;
   du_vec rows;   /* evrow */
   du_vec links;  /* relink */
+  du_vec gone;   /* evgone */
 } chunk;
+
+/* An event to delete: its id, under its key (an id is the smallest id of
+ * the event's mentions, and so belongs to one key). */
+typedef struct evgone {
+  const char *id, *src, *tgt, *root;
+  int neg;
+} evgone;
+
+/* An event of the key being grouped, as stored before. */
+typedef struct oldev {
+  const char *id;
+  int kept; /* a group has this id now */
+} oldev;
 
 typedef struct dedup dedup;
 
@@ -76,10 +98,13 @@ typedef struct reader {
   db *d;         /* a connection of its own, or the writer's */
   int own;       /* d is its own */
   const db_ops *o;
-  db_stmt *scan, *publisher;
-  /* the key being read: its strings and mentions */
+  db_stmt *scan, *publisher, *events;
+  /* the key being read: its strings and mentions, and (reading the
+   * database) its stored events and its mentions' event ids, sorted */
   du_arena arena;
   du_vec ms, grp;
+  du_vec old;    /* oldev */
+  du_vec eids;   /* const char * */
   char *used;
   size_t used_cap;
   const char *src, *tgt, *root;
@@ -101,7 +126,7 @@ struct dedup {
   dyad_store *st;
   db *d;
   const db_ops *o;
-  db_stmt *first, *last, *del, *ins, *link, *link_row, *clean;
+  db_stmt *first, *last, *del, *ins, *upsert, *drop, *link, *link_row, *clean;
   int batch_keys;
   size_t chunk_events;
   reader rd;
@@ -131,6 +156,7 @@ static chunk *chunk_new(void) {
   du_arena_init(&k->strs, 64 * 1024);
   du_vec_init(&k->rows, sizeof(evrow));
   du_vec_init(&k->links, sizeof(relink));
+  du_vec_init(&k->gone, sizeof(evgone));
   return k;
 }
 
@@ -138,6 +164,7 @@ static void chunk_reset(chunk *k) {
   du_arena_reset(&k->strs);
   k->rows.len = 0;
   k->links.len = 0;
+  k->gone.len = 0;
   k->next = NULL;
 }
 
@@ -146,16 +173,28 @@ static void chunk_free(chunk *k) {
   du_arena_free(&k->strs);
   du_vec_free(&k->rows);
   du_vec_free(&k->links);
+  du_vec_free(&k->gone);
   du_free(k);
 }
 
 /* ---- the writing side ---- */
 
-/* Insert a chunk's events and keep its changed event ids for the end of
- * the batch. */
+/* Delete a chunk's gone events, write its events, and keep its changed
+ * event ids for the end of the batch. */
 static int write_chunk(dedup *x, chunk *k, dyad_error *err) {
   const db_ops *o = x->o;
-  db_stmt *ins = x->ins;
+  const evgone *g = k->gone.data;
+  for (size_t i = 0; i < k->gone.len; i++) {
+    bt(o, x->drop, 1, g[i].id);
+    bt(o, x->drop, 2, g[i].src);
+    bt(o, x->drop, 3, g[i].tgt);
+    bt(o, x->drop, 4, g[i].root);
+    o->bind_int(x->drop, 5, g[i].neg);
+    int r = o->step(x->drop, err);
+    o->reset(x->drop);
+    if (r < 0) return DYAD_EDB;
+  }
+  db_stmt *ins = x->rd.log ? x->ins : x->upsert;
   const evrow *e = k->rows.data;
   for (size_t i = 0; i < k->rows.len; i++, e++) {
     int j = 1;
@@ -292,17 +331,49 @@ static int find_publishers(reader *rd, dm *g, size_t n) {
   return DYAD_OK;
 }
 
-/* One group becomes an event row of the current chunk, with its mentions
- * whose event id differs from the event's. */
-static int make_event(reader *rd, dm *g, size_t n) {
-  if (n > 1 && !rd->log) {
-    int rc = find_publishers(rd, g, n);
-    if (rc) return rc;
+static int str_cmp(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Reading the database: whether the group G of N mentions, whose event id
+ * is ID, is stored as it is. It is when the key has an event ID and the
+ * key's mentions pointing at it are exactly the group's. The event is
+ * marked as kept either way. */
+static int unchanged(reader *rd, const dm *g, size_t n, const char *id) {
+  if (!rd->old.len) return 0;
+  oldev key = {id, 0};
+  oldev *o = bsearch(&key, rd->old.data, rd->old.len, sizeof key, str_cmp);
+  if (!o) return 0;
+  o->kept = 1;
+  for (size_t i = 0; i < n; i++) {
+    if (!g[i].event_id || strcmp(g[i].event_id, id)) return 0;
   }
+  /* How many of the key's mentions point at ID (the sorted ids' run). */
+  const char *const *e = rd->eids.data;
+  size_t lo = 0, hi = rd->eids.len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(e[mid], id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t run = 0;
+  while (lo + run < rd->eids.len && !strcmp(e[lo + run], id)) run++;
+  return run == n;
+}
+
+/* One group becomes an event row of the current chunk, with its mentions
+ * whose event id differs from the event's; or nothing, when it is stored
+ * as it is. */
+static int make_event(reader *rd, dm *g, size_t n) {
   /* The event id is the smallest mention id: independent of order. */
   size_t first = 0;
   for (size_t i = 1; i < n; i++) {
     if (strcmp(g[i].id, g[first].id) < 0) first = i;
+  }
+  if (!rd->log && unchanged(rd, g, n, g[first].id)) return DYAD_OK;
+  if (n > 1 && !rd->log) {
+    int rc = find_publishers(rd, g, n);
+    if (rc) return rc;
   }
   const char *date = mode_of(g, n, offsetof(dm, date));
   const char *place = mode_of(g, n, offsetof(dm, place));
@@ -415,11 +486,65 @@ static int dm_cmp(const void *a, const void *b) {
   return strcmp(x->id, y->id);
 }
 
+/* Reading the database: the current key's stored events, and its
+ * mentions' event ids, each sorted. */
+static int key_events(reader *rd) {
+  const db_ops *o = rd->o;
+  rd->old.len = 0;
+  rd->eids.len = 0;
+  bt(o, rd->events, 1, rd->src);
+  bt(o, rd->events, 2, rd->tgt);
+  bt(o, rd->events, 3, rd->root);
+  o->bind_int(rd->events, 4, rd->neg);
+  int r;
+  while ((r = o->step(rd->events, &rd->err)) == 1) {
+    oldev *e = du_vec_push(&rd->old);
+    if (!e || !(e->id = astr(&rd->arena, o->col_text(rd->events, 0)))) {
+      o->reset(rd->events);
+      return du_err(&rd->err, DYAD_ENOMEM, "out of memory");
+    }
+    e->kept = 0;
+  }
+  o->reset(rd->events);
+  if (r < 0) return DYAD_EDB;
+  if (rd->old.len > 1) qsort(rd->old.data, rd->old.len, sizeof(oldev), str_cmp);
+  const dm *m = rd->ms.data;
+  for (size_t i = 0; i < rd->ms.len; i++) {
+    if (!m[i].event_id) continue;
+    const char **e = du_vec_push(&rd->eids);
+    if (!e) return du_err(&rd->err, DYAD_ENOMEM, "out of memory");
+    *e = m[i].event_id;
+  }
+  if (rd->eids.len > 1) qsort(rd->eids.data, rd->eids.len, sizeof(const char *), str_cmp);
+  return DYAD_OK;
+}
+
+/* Reading the database: the current key's stored events that no group
+ * has any more go. */
+static int drop_unkept(reader *rd) {
+  const oldev *e = rd->old.data;
+  for (size_t i = 0; i < rd->old.len; i++) {
+    if (e[i].kept) continue;
+    evgone *d = du_vec_push(&rd->cur->gone);
+    du_arena *a = &rd->cur->strs;
+    if (!d || !(d->id = astr(a, e[i].id)) || !(d->src = astr(a, rd->src)) ||
+        !(d->tgt = astr(a, rd->tgt)) || !(d->root = astr(a, rd->root))) {
+      return du_err(&rd->err, DYAD_ENOMEM, "out of memory");
+    }
+    d->neg = rd->neg;
+  }
+  return DYAD_OK;
+}
+
 /* Group the mentions read for the current key. */
 static int group_key(reader *rd) {
   dm *all = rd->ms.data;
   size_t n = rd->ms.len, i = 0;
   if (!n) return DYAD_OK;
+  if (!rd->log) {
+    int rc = key_events(rd);
+    if (rc) return rc;
+  }
   /* Sweep in (day, id) order, compared as bytes on both backends: a group
    * takes the mentions within a day of its first; mentions placed in
    * different countries are different happenings, mentions without a
@@ -468,6 +593,7 @@ static int group_key(reader *rd) {
     }
     i = end;
   }
+  if (rc == DYAD_OK && !rd->log) rc = drop_unkept(rd);
   return rc;
 }
 
@@ -544,7 +670,9 @@ static int read_batch(reader *rd) {
   o->reset(rd->scan);
   if (r < 0 && !rc) rc = DYAD_EDB;
   if (!rc) rc = group_key(rd);
-  if (!rc && rd->cur && rd->cur->rows.len + rd->cur->links.len) rc = hand_over(rd);
+  if (!rc && rd->cur && rd->cur->rows.len + rd->cur->links.len + rd->cur->gone.len) {
+    rc = hand_over(rd);
+  }
   return rc;
 }
 
@@ -760,6 +888,12 @@ static int dedup_batch(dedup *x, char *const key[3], int neg, dyad_error *err) {
   return r < 0 ? DYAD_EDB : DYAD_OK;
 }
 
+/* The columns of an event row, as write_chunk binds them. */
+#define EVENT_COLS                                                                          \
+  "id, date, day, source, source_country, target, target_country, code, root, negated, "   \
+  "quad, goldstein, plover, modality, place_name, place_country, lat, lon, n_mentions, "    \
+  "n_stories, n_sources, first_seen, conflict, conflict_note"
+
 /* Row values compare keys as ORDER BY orders them, on both backends. */
 #define IN_BATCH(t) "(" t "source, " t "target, " t "root, " t "negated) <= (?, ?, ?, ?)"
 
@@ -862,6 +996,8 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   du_arena_init(&x.rd.arena, 16 * 1024);
   du_vec_init(&x.rd.ms, sizeof(dm));
   du_vec_init(&x.rd.grp, sizeof(dm));
+  du_vec_init(&x.rd.old, sizeof(oldev));
+  du_vec_init(&x.rd.eids, sizeof(const char *));
   du_arena_init(&x.link_arena, 64 * 1024);
   du_vec_init(&x.links, sizeof(relink));
   pthread_mutex_init(&x.mu, NULL);
@@ -874,10 +1010,7 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
            "SELECT source, target, root, negated FROM dirty ORDER BY source, target, root, "
            "negated LIMIT 1 OFFSET %d", batch_keys - 1);
   struct { db_stmt **s; const char *sql; } prep[] = {
-      {&x.ins, "INSERT INTO events (id, date, day, source, source_country, target, "
-               "target_country, code, root, negated, quad, goldstein, plover, modality, "
-               "place_name, place_country, lat, lon, n_mentions, n_stories, n_sources, "
-               "first_seen, conflict, conflict_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      {&x.ins, "INSERT INTO events (" EVENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&x.link, "UPDATE mentions SET event_id = ? WHERE id = ?"},
       {from_log ? &x.link_row : NULL, "UPDATE mentions SET event_id = ? WHERE rowid = ?"},
@@ -886,7 +1019,11 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
       {&x.last, "SELECT source, target, root, negated FROM dirty ORDER BY source DESC, "
                 "target DESC, root DESC, negated DESC LIMIT 1"},
       {&x.del, "DELETE FROM events WHERE (source, target, root, negated) IN (SELECT source, "
-               "target, root, negated FROM dirty WHERE " IN_BATCH("") ")"},
+               "target, root, negated FROM dirty d WHERE " IN_BATCH("d.") " AND NOT EXISTS "
+               "(SELECT 1 FROM mentions m WHERE m.source = d.source AND m.target = d.target "
+               "AND m.root = d.root AND m.negated = d.negated))"},
+      {&x.drop, "DELETE FROM events WHERE id = ? AND source = ? AND target = ? AND root = ? "
+                "AND negated = ?"},
       {&x.clean, "DELETE FROM dirty WHERE " IN_BATCH("")},
   };
   int rc = DYAD_OK;
@@ -931,6 +1068,29 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
     if (!rc) {
       rc = db_prepare(x.rd.d, "SELECT source FROM stories WHERE id = ?", &x.rd.publisher, err);
     }
+    if (!rc) {
+      rc = db_prepare(x.rd.d, "SELECT id FROM events WHERE source = ? AND target = ? AND "
+                              "root = ? AND negated = ?", &x.rd.events, err);
+    }
+    /* A group's event may be stored already (the id indexes are built
+     * now). */
+    if (!rc) {
+      rc = db_prepare(x.d, "INSERT INTO events (" EVENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) "
+                           "DO UPDATE SET date = excluded.date, day = excluded.day, "
+                           "source = excluded.source, source_country = excluded.source_country, "
+                           "target = excluded.target, target_country = excluded.target_country, "
+                           "code = excluded.code, root = excluded.root, "
+                           "negated = excluded.negated, quad = excluded.quad, "
+                           "goldstein = excluded.goldstein, plover = excluded.plover, "
+                           "modality = excluded.modality, place_name = excluded.place_name, "
+                           "place_country = excluded.place_country, lat = excluded.lat, "
+                           "lon = excluded.lon, n_mentions = excluded.n_mentions, "
+                           "n_stories = excluded.n_stories, n_sources = excluded.n_sources, "
+                           "first_seen = excluded.first_seen, conflict = excluded.conflict, "
+                           "conflict_note = excluded.conflict_note",
+                      &x.upsert, err);
+    }
     while (!rc) {
       if ((rc = dyad_store_begin(st, err))) break;
       char *key[3] = {NULL, NULL, NULL};
@@ -948,12 +1108,14 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   /* What the load remembered is grouped now, or will be from the
    * database. */
   ds_log_drop(st);
-  db_stmt *mine[] = {x.first, x.last, x.del, x.ins, x.link, x.link_row, x.clean};
+  db_stmt *mine[] = {x.first, x.last, x.del, x.ins, x.upsert, x.drop, x.link, x.link_row,
+                     x.clean};
   for (size_t i = 0; i < DU_ARRAY_LEN(mine); i++) {
     if (mine[i]) x.o->finalize(mine[i]);
   }
   if (x.rd.scan) x.rd.o->finalize(x.rd.scan);
   if (x.rd.publisher) x.rd.o->finalize(x.rd.publisher);
+  if (x.rd.events) x.rd.o->finalize(x.rd.events);
   if (x.rd.own) x.rd.d->ops->close(x.rd.d);
   chunk_free(x.rd.cur);
   while (x.spare) {
@@ -964,6 +1126,8 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   du_arena_free(&x.rd.arena);
   du_vec_free(&x.rd.ms);
   du_vec_free(&x.rd.grp);
+  du_vec_free(&x.rd.old);
+  du_vec_free(&x.rd.eids);
   du_free(x.rd.used);
   du_arena_free(&x.link_arena);
   du_vec_free(&x.links);
