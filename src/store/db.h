@@ -83,6 +83,8 @@ typedef struct ds_log {
   du_intern strs;    /* the records' values: few and often repeated */
   du_intern stories; /* the story ids put */
   du_buf mids;       /* the mention ids, each ending in NUL */
+  uint32_t *idset;   /* open addressing: offset in mids + 1, 0 empty */
+  size_t idcap, nids;
   du_vec recs;       /* ds_logrec, in the order put */
   size_t max_bytes;  /* beyond this the log is dropped */
 } ds_log;

@@ -195,6 +195,7 @@ void ds_log_drop(dyad_store *st) {
   du_intern_free(&l->strs);
   du_intern_free(&l->stories);
   du_buf_free(&l->mids);
+  du_free(l->idset);
   du_vec_free(&l->recs);
   du_free(l);
   st->log = NULL;
@@ -247,7 +248,45 @@ static size_t intern_bytes(const du_intern *t) {
 }
 
 static size_t log_bytes(const ds_log *l) {
-  return l->recs.cap * l->recs.item + intern_bytes(&l->strs) + intern_bytes(&l->stories) + l->mids.cap;
+  return l->recs.cap * l->recs.item + intern_bytes(&l->strs) + intern_bytes(&l->stories) +
+         l->mids.cap + l->idcap * sizeof *l->idset;
+}
+
+/* The slot of mention id ID in the log's set: where it is, or the empty
+ * slot where it would go. */
+static size_t id_slot(const ds_log *l, const char *id) {
+  size_t mask = l->idcap - 1, j = (size_t)du_hash(id, strlen(id)) & mask;
+  while (l->idset[j] && strcmp(l->mids.data + l->idset[j] - 1, id)) j = (j + 1) & mask;
+  return j;
+}
+
+/* Whether the load has put a mention with id ID. The ids' unique index
+ * is left out while the log is kept, so the log finds a repeated id. */
+static int log_has_id(const ds_log *l, const char *id) {
+  return l->idcap && l->idset[id_slot(l, id)];
+}
+
+/* Add the mention id at offset OFF of the log's ids to its set; -1 when
+ * out of memory. */
+static int log_add_id(ds_log *l, uint32_t off) {
+  if (2 * (l->nids + 1) > l->idcap) {
+    size_t cap = l->idcap ? l->idcap * 2 : 4096;
+    uint32_t *set = du_calloc(cap, sizeof *set);
+    if (!set) return -1;
+    for (size_t i = 0; i < l->idcap; i++) {
+      if (!l->idset[i]) continue;
+      const char *s = l->mids.data + l->idset[i] - 1;
+      size_t j = (size_t)du_hash(s, strlen(s)) & (cap - 1);
+      while (set[j]) j = (j + 1) & (cap - 1);
+      set[j] = l->idset[i];
+    }
+    du_free(l->idset);
+    l->idset = set;
+    l->idcap = cap;
+  }
+  l->idset[id_slot(l, l->mids.data + off)] = off + 1;
+  l->nids++;
+  return 0;
 }
 
 /* The id of S in table T (NULL as ""); on failure 0, with *BAD set. */
@@ -284,7 +323,8 @@ static void log_put(dyad_store *st, uint32_t story, uint32_t publisher, const dy
     r->story = story;
     r->id = (uint32_t)l->mids.len;
     const char *id = e->event_id;
-    bad |= l->mids.len > UINT32_MAX / 2 || du_buf_append(&l->mids, id, strlen(id) + 1);
+    bad |= l->mids.len > UINT32_MAX / 2 || du_buf_append(&l->mids, id, strlen(id) + 1) ||
+           log_add_id(l, r->id);
     r->rowid = rowid;
     r->day = ymd_days(e->date);
     r->neg = e->modality == DYAD_MODE_NEGATED;
@@ -561,6 +601,9 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
   const db_ops *o = st->d->ops;
   /* Outside a transaction another connection may write at any moment. */
   if (!st->d->in_tx) ds_log_drop(st);
+  /* Without the log, repeated mention ids are found by their unique
+   * index, built now if the load left it out. */
+  if (!st->log && build_id_index(st, IX_MENTIONS, err)) return DYAD_EDB;
   char hash[17];
   story_hash(s, hash);
   int state = story_state(st, s, hash, err);
@@ -631,6 +674,13 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
   }
   for (size_t i = 0; i < n; i++) {
     const dyad_event *e = &ev[i];
+    /* A mention id put before (two story ids whose hashes agree): the
+     * unique index makes the insert fail, as it would with the index
+     * kept, and the store stays whole. */
+    if (st->log && log_has_id(st->log, e->event_id)) {
+      ds_log_drop(st);
+      if (build_id_index(st, IX_MENTIONS, err)) return DYAD_EDB;
+    }
     db_stmt *m = st->ins_mention;
     int k = 1;
     bt(o, m, k++, e->event_id);
