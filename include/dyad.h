@@ -510,7 +510,9 @@ DYAD_EXTERN void dyad_merge_stats_init(dyad_merge_stats *ms);
  * replaces its mentions. Adds to *MS (may be NULL). Works in transactions
  * of its own (none may be open) and can be run again after an
  * interruption. Does not deduplicate: call dyad_store_dedup after the
- * last source. Sources are applied in the order of the calls, so when a
+ * last source (a merge into a store without mentions marks every dyad as
+ * waiting at once, as dyad_store_remember does, rather than each dyad it
+ * touches). Sources are applied in the order of the calls, so when a
  * story id appears in several sources the last one wins, as in one
  * ingest of the sources' inputs in that order.
  */

@@ -91,16 +91,24 @@ typedef struct ds_log {
 
 /* The log when it holds every mention of the store, else NULL; and
  * dropping it (grouping then reads the database). A load that keeps a
- * log marks no dyad dirty: it sets `regroup` in `meta` before it starts,
- * which says that every dyad of the mentions waits to be grouped. Only
- * while the log is kept does nobody else know it: another connection
- * that groups clears it. */
+ * log marks every dyad waiting first (ds_mark_all_dirty). */
 ds_log *ds_log_get(dyad_store *st);
 void ds_log_drop(dyad_store *st);
 
 /* When `meta` says that every dyad waits, list them in `dirty` and clear
  * the mark; in a transaction. */
 int ds_list_dirty(dyad_store *st, dyad_error *err);
+
+/* Before a load into a store that holds no mentions (*ON = 1; else 0 and
+ * nothing changes; outside a transaction): mark every dyad as waiting to
+ * be grouped, in `meta`, so that the load need not mark the dyads it
+ * touches. ds_all_dirty says whether that still holds: it ends when
+ * another connection writes (it may have grouped and cleared the mark;
+ * seen at each dyad_store_begin), at a put outside a transaction, and
+ * when grouping starts (ds_forget_all_dirty). */
+int ds_mark_all_dirty(dyad_store *st, int *on, dyad_error *err);
+int ds_all_dirty(const dyad_store *st);
+void ds_forget_all_dirty(dyad_store *st);
 
 /* dyad_store_dedup with its sizes given (dedup.c): BATCH_KEYS dyads per
  * transaction, CHUNK_EVENTS events per hand-over from reader to writer,

@@ -1003,6 +1003,8 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
   pthread_mutex_init(&x.mu, NULL);
   pthread_cond_init(&x.cv, NULL);
   x.batch_keys = batch_keys;
+  /* Grouping clears the mark on every dyad: puts after it mark theirs. */
+  ds_forget_all_dirty(st);
   /* The log's mentions are relinked by row id. */
   const int from_log = ds_log_get(st) != NULL;
   char limit[160];
@@ -1042,15 +1044,15 @@ int ds_dedup(dyad_store *st, int batch_keys, size_t chunk_events, int threads,
     x.threaded = 0;
   }
   if (!rc && (!from_log || gone)) {
+    /* The scan reads mentions by key (and so does listing them all). */
+    rc = ds_build_key_index(st, err);
     /* Every dyad waits after a load that marked none. */
-    rc = dyad_store_begin(st, err);
+    if (!rc) rc = dyad_store_begin(st, err);
     if (!rc) {
       rc = ds_list_dirty(st, err);
       if (!rc) rc = dyad_store_commit(st, err);
       if (rc) dyad_store_rollback(st, NULL);
     }
-    /* The scan reads mentions by key. */
-    if (!rc) rc = ds_build_key_index(st, err);
     if (!rc) {
       reader_connect(&x, threads);
       /* CROSS JOIN: SQLite keeps this join order (dirty drives, in key

@@ -463,6 +463,9 @@ static int merge_page(merge_ctx *m, dyad_store *st, char **last, int *done,
      * steps that have something to do. */
     for (int i = AP_STATE + 1; i < AP_COUNT && !rc; i++) {
       int changed_step = i <= AP_UPD_STORIES;
+      /* A merge into a store that held no mentions marks no dyad:
+       * `meta` says that every one waits (ds_mark_all_dirty). */
+      if (i == AP_NEW_DIRTY && ds_all_dirty(st)) continue;
       if (changed_step ? rep > 0 : ins + rep > 0) rc = run(m->dst, m->apply[i], err);
     }
     if (!rc) {
@@ -528,8 +531,11 @@ static int merge_source(dyad_store *st, const char *source, dyad_merge_stats *ms
     merge_end(&m);
     return rc;
   }
-  char *last = du_strdup("");
-  if (!last) rc = du_err(err, DYAD_ENOMEM, "out of memory");
+  /* Into a store without mentions: every dyad waits, none is marked. */
+  int all = 0;
+  if (!ds_all_dirty(st)) rc = ds_mark_all_dirty(st, &all, err);
+  char *last = rc ? NULL : du_strdup("");
+  if (!rc && !last) rc = du_err(err, DYAD_ENOMEM, "out of memory");
   int done = 0;
   while (!rc && !done) rc = merge_page(&m, st, &last, &done, ms, err);
   du_free(last);

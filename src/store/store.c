@@ -38,6 +38,8 @@ struct dyad_store {
   uint32_t *dirty_set; /* open addressing: index into dirty + 1, 0 empty */
   size_t dirty_cap;    /* slots in dirty_set, a power of two */
   ds_log *log;         /* dyad_store_remember: what this load put, or NULL */
+  int all_dirty;       /* this connection marked every dyad waiting (ds_mark_all_dirty),
+                        * and no other connection has written since */
   int ids_pk;          /* schema 1: ids are primary keys */
   int no_id_index[4];  /* indexes dropped for a load (IX_*, id_indexes) */
 };
@@ -203,10 +205,9 @@ void ds_log_drop(dyad_store *st) {
 
 ds_log *ds_log_get(dyad_store *st) { return st->log; }
 
-int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *err) {
+int ds_mark_all_dirty(dyad_store *st, int *on, dyad_error *err) {
   *on = 0;
-  ds_log_drop(st);
-  if (st->d->in_tx) return du_err(err, DYAD_EINVAL, "dyad_store_remember in a transaction");
+  if (st->d->in_tx) return du_err(err, DYAD_EINVAL, "marking every dyad in a transaction");
   /* Whether another connection writes is asked before and after the look
    * at the store: a backend that cannot tell says so twice, and every
    * transaction asks again. */
@@ -218,6 +219,24 @@ int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *e
   int w = o->others_wrote(st->d, err);
   if (w < 0) return DYAD_EDB;
   if (w) return DYAD_OK;
+  rc = db_exec(st->d, "INSERT INTO meta (key, value) VALUES ('regroup', 'all') "
+                      "ON CONFLICT (key) DO UPDATE SET value = 'all'", err);
+  if (rc) return rc;
+  st->all_dirty = *on = 1;
+  return DYAD_OK;
+}
+
+int ds_all_dirty(const dyad_store *st) { return st->all_dirty; }
+
+void ds_forget_all_dirty(dyad_store *st) { st->all_dirty = 0; }
+
+int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *err) {
+  *on = 0;
+  ds_log_drop(st);
+  /* The load marks no dyad: `meta` says that every one waits. */
+  int all = 0;
+  int rc = ds_mark_all_dirty(st, &all, err);
+  if (rc || !all) return rc;
   ds_log *l = du_calloc(1, sizeof *l);
   if (!l) return du_err(err, DYAD_ENOMEM, "out of memory");
   st->log = l;
@@ -228,13 +247,6 @@ int dyad_store_remember(dyad_store *st, size_t max_bytes, int *on, dyad_error *e
     return du_err(err, DYAD_ENOMEM, "out of memory");
   }
   l->max_bytes = max_bytes;
-  /* The load marks no dyad: `meta` says that every one waits. */
-  rc = db_exec(st->d, "INSERT INTO meta (key, value) VALUES ('regroup', 'all') "
-                      "ON CONFLICT (key) DO UPDATE SET value = 'all'", err);
-  if (rc) {
-    ds_log_drop(st);
-    return rc;
-  }
   *on = 1;
   for (int i = 0; i < (int)DU_ARRAY_LEN(id_index_names) && !st->ids_pk && !rc; i++) {
     rc = drop_index(st, id_index_names[i], err);
@@ -452,8 +464,12 @@ int dyad_store_begin(dyad_store *st, dyad_error *err) {
   dirty_forget(st);
   int rc = db_exec(st->d, st->d->ops->begin, err);
   if (!rc) st->d->in_tx = 1;
-  /* What another connection wrote is not in the log: it goes. */
-  if (!rc && st->log && st->d->ops->others_wrote(st->d, NULL)) ds_log_drop(st);
+  /* What another connection wrote is not in the log: it goes. That
+   * connection may have grouped, and cleared the mark on every dyad. */
+  if (!rc && (st->log || st->all_dirty) && st->d->ops->others_wrote(st->d, NULL)) {
+    ds_log_drop(st);
+    st->all_dirty = 0;
+  }
   return rc;
 }
 
@@ -600,7 +616,10 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
                    int *result, dyad_error *err) {
   const db_ops *o = st->d->ops;
   /* Outside a transaction another connection may write at any moment. */
-  if (!st->d->in_tx) ds_log_drop(st);
+  if (!st->d->in_tx) {
+    ds_log_drop(st);
+    st->all_dirty = 0;
+  }
   /* Without the log, repeated mention ids are found by their unique
    * index, built now if the load left it out. */
   if (!st->log && build_id_index(st, IX_MENTIONS, err)) return DYAD_EDB;
@@ -733,11 +752,9 @@ int dyad_store_put(dyad_store *st, const dyad_story *s, const dyad_event *ev, si
     r = o->step(m, err);
     o->reset(m);
     if (r < 0) return DYAD_EDB;
-    /* While the log is kept, `meta` says that every dyad waits. */
-    if (st->log) {
-      log_put(st, lstory, lpublisher, e, o->last_rowid(st->d));
-      continue;
-    }
+    if (st->log) log_put(st, lstory, lpublisher, e, o->last_rowid(st->d));
+    /* `meta` says that every dyad waits. */
+    if (st->all_dirty) continue;
     int rc = mark_dirty(st, e->source.code, e->target.code, e->root,
                         e->modality == DYAD_MODE_NEGATED, err);
     if (rc) return rc;
