@@ -21,8 +21,9 @@
  * staging tables of the target, then a fixed set of set-based statements,
  * the same on both backends, applies it; one transaction per page, so
  * memory stays bounded and a merge that is stopped can be run again.
- * Staging: a SQLite target attaches a SQLite source and stages a page with
- * two INSERT ... SELECTs; a PostgreSQL target gets each page as one JSON
+ * Staging: a SQLite target attaches a SQLite source, stages a page's
+ * stories with one INSERT ... SELECT and reads their mentions straight
+ * from the source (by story id); a PostgreSQL target gets each page as one JSON
  * array (json_populate_recordset), one round trip instead of one per row;
  * a PostgreSQL source into SQLite is staged row by row, which is cheap into
  * SQLite's in-memory temporary tables.
@@ -189,7 +190,8 @@ static int ctx_prepare(merge_ctx *m, dyad_error *err) {
 
   /* Source: pages of stories by id; the mentions of a page's id range. */
   const char *from = m->attach ? "merge_src." : "";
-  for (int k = 0; k < 4; k++) {
+  /* (With attach, the mentions are not staged.) */
+  for (int k = 0; k < (m->attach ? 2 : 4); k++) {
     const col *c = k < 2 ? story_cols : mention_cols;
     size_t nc = k < 2 ? N_STORY : N_MENTION;
     sqlbuf b2 = {{0}, 0};
@@ -252,6 +254,12 @@ static int ctx_prepare(merge_ctx *m, dyad_error *err) {
   x.n = 0;
   sq_cols(&x, mention_cols, N_MENTION, "m.");
   snprintf(mcols_m, sizeof mcols_m, "%s", x.s);
+  /* The page's mentions of new and changed stories: staged, or with
+   * attach read from the source by story id (staged stories drive). */
+  const char *page_m = m->attach ? "merge_s s CROSS JOIN merge_src.mentions m ON "
+                                   "m.story_id = s.id WHERE s.state > 0"
+                                 : "merge_m m JOIN merge_s s ON s.id = m.story_id "
+                                   "WHERE s.state > 0";
   char sql[AP_COUNT][2048];
   /* A scalar subquery per staged story: an index lookup on both
    * backends, whatever the planner knows of the tables' sizes. */
@@ -278,22 +286,22 @@ static int ctx_prepare(merge_ctx *m, dyad_error *err) {
            "INSERT INTO stories (%s) SELECT %s FROM merge_s WHERE state = 1", scols, scols);
   /* As in dyad_store_put, a mention is its own event until grouped. */
   snprintf(sql[AP_INS_MENTIONS], sizeof sql[0],
-           "INSERT INTO mentions (%s, event_id) SELECT %s, m.id FROM merge_m m JOIN merge_s s "
-           "ON s.id = m.story_id WHERE s.state > 0", mcols, mcols_m);
+           "INSERT INTO mentions (%s, event_id) SELECT %s, m.id FROM %s", mcols, mcols_m,
+           page_m);
   snprintf(sql[AP_NEW_DIRTY], sizeof sql[0],
            "INSERT INTO dirty (source, target, root, negated) SELECT DISTINCT m.source, "
-           "m.target, m.root, m.negated FROM merge_m m JOIN merge_s s ON s.id = m.story_id "
-           "WHERE s.state > 0 ON CONFLICT (source, target, root, negated) DO NOTHING");
+           "m.target, m.root, m.negated FROM %s ON CONFLICT (source, target, root, negated) "
+           "DO NOTHING", page_m);
   for (int i = 0; i < AP_COUNT; i++) {
     if ((rc = db_prepare(m->dst, sql[i], &m->apply[i], err))) return rc;
   }
-  if ((rc = db_prepare(m->dst,
-                       "SELECT (SELECT count(*) FROM merge_s), "
-                       "(SELECT count(*) FROM merge_s WHERE state = 1), "
-                       "(SELECT count(*) FROM merge_s WHERE state = 2), "
-                       "(SELECT count(*) FROM merge_m m JOIN merge_s s ON s.id = m.story_id "
-                       "WHERE s.state > 0)",
-                       &m->counts, err)) ||
+  char counts[512];
+  snprintf(counts, sizeof counts,
+           "SELECT (SELECT count(*) FROM merge_s), "
+           "(SELECT count(*) FROM merge_s WHERE state = 1), "
+           "(SELECT count(*) FROM merge_s WHERE state = 2), "
+           "(SELECT count(*) FROM %s)", page_m);
+  if ((rc = db_prepare(m->dst, counts, &m->counts, err)) ||
       /* PostgreSQL keeps deleted rows of temporary tables until a vacuum
        * that never comes: truncate them instead (SQLite's DELETE without
        * WHERE truncates). */
@@ -437,14 +445,12 @@ static int merge_page(merge_ctx *m, dyad_store *st, char **last, int *done,
     if (n < 0) rc = DYAD_EDB;
   }
   if (!rc && n > 0) {
-    db_stmt *q = first ? m->ments_first : m->ments_next;
-    int k = 1;
-    if (!first) po->bind_text(q, k++, prev, strlen(prev));
-    po->bind_text(q, k, *last, strlen(*last));
-    if (m->attach) {
-      rc = run(m->dst, q, err);
-    } else if (load_rows(m, q, mention_cols, N_MENTION, m->load_m, NULL, err) < 0) {
-      rc = DYAD_EDB;
+    if (!m->attach) {
+      db_stmt *q = first ? m->ments_first : m->ments_next;
+      int k = 1;
+      if (!first) po->bind_text(q, k++, prev, strlen(prev));
+      po->bind_text(q, k, *last, strlen(*last));
+      if (load_rows(m, q, mention_cols, N_MENTION, m->load_m, NULL, err) < 0) rc = DYAD_EDB;
     }
     if (!rc) rc = run(m->dst, m->apply[AP_STATE], err);
     long long total = 0, ins = 0, rep = 0, ments = 0;
