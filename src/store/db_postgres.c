@@ -2,12 +2,15 @@
  * db_postgres.c - the PostgreSQL backend of the SQL layer (libpq).
  *
  * Statements are sent with PQexecParams (text parameters, '?' turned into
- * $n); a step fetches the whole result on the first call and then walks
- * its rows.
+ * $n); a statement run a second time is prepared on the server, so that it
+ * is parsed and planned once however often it runs (grouping runs its
+ * statements once per event). A step fetches the whole result on the
+ * first call and then walks its rows.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/db.h"
 
@@ -16,6 +19,7 @@
 typedef struct pdb {
   db base;
   PGconn *c;
+  unsigned nprepared; /* names the server's prepared statements */
 } pdb;
 
 struct db_stmt {
@@ -26,6 +30,8 @@ struct db_stmt {
   int isnull[PG_MAX_PARAMS];
   PGresult *res;
   int row, nrows;
+  int runs;                  /* executions so far */
+  char name[24];             /* prepared on the server as NAME, or "" */
 };
 
 static int p_err(pdb *d, dyad_error *err, const char *what) {
@@ -106,8 +112,20 @@ static void p_bind_null(db_stmt *s, int i) { set_val(s, i, NULL); }
 
 static int p_step(db_stmt *s, dyad_error *err) {
   if (!s->res) {
-    s->res = PQexecParams(s->d->c, s->sql, s->nparams, NULL, (const char *const *)s->vals,
-                          NULL, NULL, 0);
+    PGconn *c = s->d->c;
+    const char *const *vals = (const char *const *)s->vals;
+    if (s->runs++ == 1) {
+      char name[sizeof s->name];
+      snprintf(name, sizeof name, "dyad_%u", ++s->d->nprepared);
+      PGresult *p = PQprepare(c, name, s->sql, s->nparams, NULL);
+      int ok = PQresultStatus(p) == PGRES_COMMAND_OK;
+      if (!ok) du_err(err, DYAD_EDB, "postgresql: %s", PQresultErrorMessage(p));
+      PQclear(p);
+      if (!ok) return -1;
+      memcpy(s->name, name, sizeof name);
+    }
+    s->res = s->name[0] ? PQexecPrepared(c, s->name, s->nparams, vals, NULL, NULL, 0)
+                        : PQexecParams(c, s->sql, s->nparams, NULL, vals, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(s->res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       du_err(err, DYAD_EDB, "postgresql: %s", PQresultErrorMessage(s->res));
@@ -147,6 +165,12 @@ static void p_reset(db_stmt *s) {
 static void p_finalize(db_stmt *s) {
   if (!s) return;
   p_reset(s);
+  if (s->name[0]) {
+    /* Prepared statements belong to the session, not to a transaction. */
+    char sql[48];
+    snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+    PQclear(PQexec(s->d->c, sql));
+  }
   du_free(s->sql);
   du_free(s);
 }
